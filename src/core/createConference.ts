@@ -1,18 +1,101 @@
 /**
- * Conference creation for createConference (placeholder signature; implemented by the core work in progress).
+ * Conference creation for Calendar's `onCreateFunction`. Calendar may call it before the event exists, so a
+ * missing or unreadable event is not an error: the conference is made with placeholder fields and the first sync
+ * PATCHes the real ones. The idempotency key makes a repeated call (Calendar retries, double clicks, timeouts)
+ * return the same conference. Never throws: failures come back as TEMPORARY or PERMANENT for a ConferenceError.
  */
 import type { Conference } from '../../contracts/conference-api';
-import type { ConferenceRecord } from './model';
+import { fieldsFromEvent, placeholderFields } from './conferenceFields';
+import { describeError, ProviderConfigError, ProviderError } from './errors';
+import { idempotencyKey } from './idempotencyKey';
+import type { ConferenceFields, ConferenceRecord } from './model';
 import type { SyncPorts } from './ports';
+import { validateEvent } from './validateEvent';
 
 export type CreateConferenceResult =
   | { ok: true; conference: Conference; record: ConferenceRecord }
   | { ok: false; errorType: 'TEMPORARY' | 'PERMANENT'; message: string };
 
 export function createConferenceForEvent(
-  _ports: SyncPorts,
-  _calendarId: string,
-  _eventId: string,
+  ports: SyncPorts,
+  calendarId: string,
+  eventId: string,
 ): CreateConferenceResult {
-  throw new Error('createConferenceForEvent: not implemented yet');
+  try {
+    const fields = readEventFields(ports, calendarId, eventId);
+    const conference = createConferenceOnProvider(ports, calendarId, eventId, fields);
+    const existing = ports.store.getRecord(calendarId, eventId);
+    // A repeat for the same event: the key gave back the conference we already recorded; keep that record.
+    if (existing && existing.conferenceId === conference.id)
+      return { ok: true, conference, record: existing };
+    const record: ConferenceRecord = {
+      calendarId,
+      eventId,
+      conferenceId: conference.id,
+      sent: fields,
+      occurrences: {},
+      attached: false,
+      createdAt: new Date(ports.clock.now()).toISOString(),
+    };
+    ports.store.putRecord(record);
+    return { ok: true, conference, record };
+  } catch (error) {
+    return failure(ports, error);
+  }
+}
+
+/** The one way the add-on creates a conference: always with the event's deterministic key. */
+export function createConferenceOnProvider(
+  ports: SyncPorts,
+  calendarId: string,
+  eventId: string,
+  fields: ConferenceFields,
+): Conference {
+  return ports.provider.create({
+    idempotencyKey: idempotencyKey(calendarId, eventId),
+    calendarId,
+    eventId,
+    fields,
+  });
+}
+
+/** The event's fields, or placeholders when the event is not there (yet), cannot be read, or is malformed. */
+function readEventFields(ports: SyncPorts, calendarId: string, eventId: string): ConferenceFields {
+  let raw: unknown;
+  try {
+    raw = ports.calendar.getEvent(calendarId, eventId);
+  } catch (error) {
+    ports.log.warn('event not readable at conference creation; using placeholders', {
+      eventId,
+      error: describeError(error),
+    });
+    return placeholderFields();
+  }
+  if (raw === null) return placeholderFields();
+  const event = validateEvent(raw);
+  if (event instanceof Error) {
+    ports.log.warn('event malformed at conference creation; using placeholders', {
+      eventId,
+      error: event.message,
+    });
+    return placeholderFields();
+  }
+  return fieldsFromEvent(event);
+}
+
+/** Maps a failure to Calendar's error types. Messages come from typed errors, which never hold the key. */
+function failure(ports: SyncPorts, error: unknown): CreateConferenceResult {
+  if (error instanceof ProviderError) {
+    ports.log.warn('conference creation failed', { status: error.status, code: error.code });
+    // 429, 5xx and timeouts may succeed later; any 4xx (401 too: the key is the administrator's) will not.
+    return { ok: false, errorType: error.retryable ? 'TEMPORARY' : 'PERMANENT', message: error.message };
+  }
+  if (error instanceof ProviderConfigError) {
+    ports.log.error('conference provider is not configured', { property: error.property });
+    return { ok: false, errorType: 'PERMANENT', message: error.message };
+  }
+  // An unexpected exception is most likely a defect, which a retry will not cure. Its text goes to the log only,
+  // not to Calendar's error card.
+  ports.log.error('unexpected error during conference creation', { error: describeError(error) });
+  return { ok: false, errorType: 'PERMANENT', message: 'Unexpected error while creating the conference.' };
 }

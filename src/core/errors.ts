@@ -78,3 +78,8 @@ export class ProviderConfigError extends Error {
     this.property = property;
   }
 }
+
+/** `Name: message` of anything thrown, for logs and per-event failures. */
+export function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

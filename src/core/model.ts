@@ -66,6 +66,12 @@ export interface ConferenceRecord {
   attached: boolean;
   /** RFC 3339, when createConference made it (drives expiry of never-attached conferences). */
   createdAt: string;
+  /**
+   * Set only after the provider lost the conference and the sync recreated it (see applyAction.ts): the id the
+   * Calendar event still carries, which then differs from `conferenceId` because the add-on cannot rewrite the
+   * event yet. Ownership checks compare the event against this id when present.
+   */
+  eventConferenceId?: string;
 }
 
 /** A provider change that failed with a retryable error and waits for the next run. */
@@ -85,7 +91,7 @@ export interface EventFailure {
   calendarId: string;
   eventId: string;
   at: string;
-  kind: 'invalid-event' | 'provider-rejected' | 'provider-retrying' | 'gave-up';
+  kind: 'invalid-event' | 'provider-rejected' | 'provider-retrying' | 'gave-up' | 'unexpected-error';
   message: string;
 }
 
@@ -104,4 +110,6 @@ export interface SyncReport {
   retried: number;
   failures: Array<{ eventId: string; message: string; willRetry: boolean }>;
   tokenStored: boolean;
+  /** Why the listing stopped before its last page (no token was stored then); absent when it completed. */
+  incomplete?: 'max-pages' | 'token-rejected-during-full-sync' | 'calendar-unavailable' | 'no-sync-token';
 }

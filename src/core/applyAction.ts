@@ -1,0 +1,89 @@
+/**
+ * Carries out one planned action against the provider and this user's store. The store is written only after the
+ * provider accepted the change, so a failed call leaves the record as it was and the next attempt re-plans from
+ * the same `sent`. Errors are not handled here: the sync loop decides between retry, report and give-up.
+ */
+import { createConferenceOnProvider } from './createConference';
+import { ProviderError } from './errors';
+import type { ConferenceFields, ConferenceRecord } from './model';
+import type { SyncAction } from './planActions';
+import type { SyncPorts } from './ports';
+
+export type ApplyOutcome = 'not-ours' | 'unchanged' | 'updated' | 'deleted' | 'occurrence';
+
+export function applyAction(ports: SyncPorts, action: SyncAction): ApplyOutcome {
+  switch (action.kind) {
+    case 'not-ours':
+      return 'not-ours';
+    case 'skip':
+      return 'unchanged';
+    case 'delete':
+      // The provider port resolves on 404 too: a conference already gone counts as deleted.
+      ports.provider.delete(action.record.conferenceId);
+      forget(ports, action.record);
+      return 'deleted';
+    case 'update':
+      return applyUpdate(ports, action.record, action.wanted, action.changes);
+    case 'occurrence': {
+      const { master, key, override } = action;
+      ports.provider.setOccurrence(master.conferenceId, key, override);
+      ports.store.putRecord({ ...master, occurrences: { ...master.occurrences, [key]: override } });
+      return 'occurrence';
+    }
+  }
+}
+
+/** Drops everything kept about the event: its record, a pending retry and a reported failure. */
+function forget(ports: SyncPorts, record: ConferenceRecord): void {
+  ports.store.deleteRecord(record.calendarId, record.eventId);
+  ports.store.deletePendingRetry(record.calendarId, record.eventId);
+  ports.store.clearFailure(record.calendarId, record.eventId);
+}
+
+function applyUpdate(
+  ports: SyncPorts,
+  record: ConferenceRecord,
+  wanted: ConferenceFields,
+  changes: Partial<ConferenceFields>,
+): ApplyOutcome {
+  if (Object.keys(changes).length === 0) {
+    // Attach only: the saved event now carries our conference, and what was sent is still right.
+    ports.store.putRecord({ ...record, attached: true });
+    return 'unchanged';
+  }
+  try {
+    ports.provider.update(record.conferenceId, changes);
+    ports.store.putRecord({ ...record, sent: wanted, attached: true });
+  } catch (error) {
+    if (!(error instanceof ProviderError && error.code === 'NOT_FOUND')) throw error;
+    recreate(ports, record, wanted);
+  }
+  return 'updated';
+}
+
+/**
+ * The provider no longer has the conference (deleted on its side) while the event is alive and still carries it.
+ * Choice: make a new one rather than leave the event's join link dead. The idempotency key is the event's usual
+ * one: once the old conference is deleted the provider lets the key create a new one, and a retried recreate
+ * finds that same new one. The event keeps showing the old id until the add-on can rewrite events, so the record
+ * remembers that id (`eventConferenceId`) for the ownership check, and the mismatch is logged for a person.
+ * Occurrence overrides start afresh: the new conference has none.
+ */
+function recreate(ports: SyncPorts, record: ConferenceRecord, wanted: ConferenceFields): void {
+  const conference = createConferenceOnProvider(ports, record.calendarId, record.eventId, wanted);
+  const eventConferenceId = record.eventConferenceId ?? record.conferenceId;
+  ports.store.putRecord({
+    ...record,
+    conferenceId: conference.id,
+    eventConferenceId,
+    sent: wanted,
+    occurrences: {},
+    attached: true,
+  });
+  ports.log.warn('conference was deleted at the provider; recreated it, the event still shows the old id', {
+    calendarId: record.calendarId,
+    eventId: record.eventId,
+    eventConferenceId,
+    conferenceId: conference.id,
+  });
+}

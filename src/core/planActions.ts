@@ -1,0 +1,178 @@
+/**
+ * The pure decision of what one validated event means for this user's conferences: nothing (not ours), skip,
+ * PATCH the changed fields, delete, or set one occurrence override. No I/O here: the caller looks the records up
+ * and applies the plan (applyAction.ts), so each branch below is testable on its own, and each names the real
+ * Calendar case that leads to it.
+ */
+import type { OccurrenceOverride } from '../../contracts/conference-api';
+import { diffFields, fieldsFromEvent, hasChanges, sameInstant } from './conferenceFields';
+import type { CalendarEvent, ConferenceFields, ConferenceRecord } from './model';
+import { occurrenceKey } from './occurrenceKey';
+import type { SyncOptions } from './ports';
+
+export type DeleteReason = 'cancelled' | 'conference-removed' | 'conference-replaced' | 'never-attached';
+
+export type SyncAction =
+  | { kind: 'not-ours'; eventId: string }
+  | { kind: 'skip'; eventId: string; reason: string }
+  | { kind: 'delete'; eventId: string; record: ConferenceRecord; reason: DeleteReason }
+  /** `changes` may be empty when the only news is that the event now carries our conference (attach). */
+  | {
+      kind: 'update';
+      eventId: string;
+      record: ConferenceRecord;
+      wanted: ConferenceFields;
+      changes: Partial<ConferenceFields>;
+    }
+  | {
+      kind: 'occurrence';
+      eventId: string;
+      master: ConferenceRecord;
+      key: string;
+      override: OccurrenceOverride;
+    };
+
+/** The records that can make an event ours: its own, and for an instance, its recurring master's. */
+export interface OwnRecords {
+  own: ConferenceRecord | null;
+  master: ConferenceRecord | null;
+}
+
+const INSTANCE_SUFFIX = /_(\d{8}(?:T\d{6}Z)?)$/;
+
+export function planAction(
+  event: CalendarEvent,
+  records: OwnRecords,
+  nowMs: number,
+  options: SyncOptions,
+): SyncAction {
+  // A record of our own for this very id: the organizer's event we made the conference for (a series master
+  // or a single event; also a single instance, if the conference was added to that instance alone).
+  if (records.own) return planOwnEvent(event, records.own, nowMs, options);
+  // An exception of a series whose master is ours: a cancelled or moved instance (calendar-fixtures §1.4, §3.4).
+  if (event.recurringEventId !== undefined && records.master) return planOccurrence(event, records.master);
+  // No record: an attendee's copy of someone else's conference, an event with another solution, or the `_R`
+  // series of a "this and following" split, which carries a copy of the conferenceData but was never ours.
+  return { kind: 'not-ours', eventId: event.id };
+}
+
+/** Records made by createConference whose event never showed up carrying them: the user discarded the edit. */
+export function planExpiries(records: ConferenceRecord[], nowMs: number, options: SyncOptions): SyncAction[] {
+  return records
+    .filter((record) => isExpiredUnattached(record, nowMs, options))
+    .map((record) => ({ kind: 'delete', eventId: record.eventId, record, reason: 'never-attached' }));
+}
+
+function planOwnEvent(
+  event: CalendarEvent,
+  record: ConferenceRecord,
+  nowMs: number,
+  options: SyncOptions,
+): SyncAction {
+  const remove = (reason: DeleteReason): SyncAction => ({
+    kind: 'delete',
+    eventId: event.id,
+    record,
+    reason,
+  });
+  // Deleted event (often a bare `{id, status}` tombstone) or a cancelled series: the conference goes with it.
+  if (event.status === 'cancelled') return remove('cancelled');
+  const carries = carriesOurConference(event, record);
+  if (!record.attached) {
+    // First sight of the saved event with our conference id: from now on its absence means a removal.
+    if (carries) return planFieldUpdate(event, record, true);
+    // Calendar calls createConference before the event (or the edit) is saved; an event without our conference
+    // is not a removal yet. After the expiry the user has evidently discarded the edit.
+    if (isExpiredUnattached(record, nowMs, options)) return remove('never-attached');
+    return { kind: 'skip', eventId: event.id, reason: 'conference not attached yet' };
+  }
+  // The user removed the conference from the event (conferenceData gone, or without an id).
+  if (!event.conference?.conferenceId) return remove('conference-removed');
+  // The user switched to another solution (Meet, another add-on) or another conference of ours.
+  if (!carries) return remove('conference-replaced');
+  return planFieldUpdate(event, record, false);
+}
+
+/**
+ * Whether the event still carries the conference this record is about. An absent solution type is not taken as
+ * a replacement: a delete must rest on an explicit signal, never on a missing field (a too narrow field mask).
+ */
+function carriesOurConference(event: CalendarEvent, record: ConferenceRecord): boolean {
+  const conference = event.conference;
+  if (!conference) return false;
+  const expectedId = record.eventConferenceId ?? record.conferenceId;
+  const typeOk = conference.solutionType === undefined || conference.solutionType === 'addOn';
+  return conference.conferenceId === expectedId && typeOk;
+}
+
+function planFieldUpdate(event: CalendarEvent, record: ConferenceRecord, attach: boolean): SyncAction {
+  const wanted = fieldsFromEvent(event);
+  const changes = diffFields(record.sent, wanted);
+  // An RSVP, a colour, a reminder or a description change: nothing the provider stores differs.
+  if (!attach && !hasChanges(changes)) return { kind: 'skip', eventId: event.id, reason: 'unchanged' };
+  return { kind: 'update', eventId: event.id, record, wanted, changes };
+}
+
+function planOccurrence(event: CalendarEvent, master: ConferenceRecord): SyncAction {
+  const key = instanceKey(event);
+  // A cancelled exception Calendar sent without its original start, and an id we cannot read it from.
+  if (key === null) return { kind: 'skip', eventId: event.id, reason: 'instance without original start' };
+  const held = master.occurrences[key];
+  const wanted = overrideFor(event);
+  if (held && sameOverride(held, wanted))
+    return { kind: 'skip', eventId: event.id, reason: 'occurrence unchanged' };
+  // An exception that was only renamed (or re-emitted after a split) still sits in its own slot: nothing to move.
+  if (!held && !wanted.cancelled && isInOriginalSlot(event, master.sent)) {
+    return { kind: 'skip', eventId: event.id, reason: 'occurrence not moved' };
+  }
+  return { kind: 'occurrence', eventId: event.id, master, key, override: wanted };
+}
+
+/** From originalStartTime, or failing that from the instance id's suffix (`…_20250328T150000Z`, `…_20200513`). */
+function instanceKey(event: CalendarEvent): string | null {
+  if (event.originalStartTime) return occurrenceKey(event.originalStartTime);
+  const match = INSTANCE_SUFFIX.exec(event.id);
+  return match ? match[1] : null;
+}
+
+function overrideFor(event: CalendarEvent): OccurrenceOverride {
+  if (event.status === 'cancelled') return { cancelled: true };
+  if (event.start?.date !== undefined)
+    return { startDate: event.start.date, endDate: event.end?.date ?? null };
+  return { startTime: event.start?.dateTime ?? null, endTime: event.end?.dateTime ?? null };
+}
+
+function sameOverride(a: OccurrenceOverride, b: OccurrenceOverride): boolean {
+  return (
+    (a.cancelled ?? false) === (b.cancelled ?? false) &&
+    sameInstant(a.startTime, b.startTime) &&
+    sameInstant(a.endTime, b.endTime) &&
+    (a.startDate ?? null) === (b.startDate ?? null) &&
+    (a.endDate ?? null) === (b.endDate ?? null)
+  );
+}
+
+/** Same start as the original one and the series' own length: the instance has not moved. */
+function isInOriginalSlot(event: CalendarEvent, series: ConferenceFields): boolean {
+  const original = event.originalStartTime;
+  if (!original || !event.start || !event.end) return false;
+  if (original.date !== undefined) {
+    return (
+      event.start.date === original.date &&
+      span(event.start.date, event.end.date) === span(series.startDate, series.endDate)
+    );
+  }
+  return (
+    sameInstant(event.start.dateTime, original.dateTime) &&
+    span(event.start.dateTime, event.end.dateTime) === span(series.startTime, series.endTime)
+  );
+}
+
+function span(from: string | null | undefined, to: string | null | undefined): number {
+  if (from == null || to == null) return Number.NaN;
+  return Date.parse(to) - Date.parse(from);
+}
+
+function isExpiredUnattached(record: ConferenceRecord, nowMs: number, options: SyncOptions): boolean {
+  return !record.attached && nowMs - Date.parse(record.createdAt) > options.unattachedExpiryMs;
+}

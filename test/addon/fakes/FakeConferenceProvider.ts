@@ -1,0 +1,149 @@
+/**
+ * An in-memory conference provider with the reference API's semantics (shared/spec/conference-api.md):
+ * idempotent create by key (until that conference is deleted), 404 on PATCH of an unknown conference surfaced as
+ * ProviderError NOT_FOUND, delete and clearOccurrence that resolve when already gone. Failures can be injected
+ * per method (status, code, retryable, Retry-After), and every call is counted and logged.
+ */
+import type { Conference, ConferenceErrorCode, OccurrenceOverride } from '../../../contracts/conference-api';
+import { ProviderError } from '../../../src/core/errors';
+import type { ConferenceFields } from '../../../src/core/model';
+import type { Clock, ConferenceProvider, CreateConferenceInput } from '../../../src/core/ports';
+
+export type ProviderMethod = 'create' | 'update' | 'delete' | 'setOccurrence' | 'clearOccurrence';
+
+export interface InjectedFailure {
+  status: number;
+  code: ConferenceErrorCode;
+  retryable: boolean;
+  retryAfterSeconds?: number;
+}
+
+/** Shorthands for the failures tests inject most. */
+export const FAILURES = {
+  unavailable: { status: 503, code: 'UNAVAILABLE', retryable: true },
+  rateLimited: (retryAfterSeconds: number): InjectedFailure => ({
+    status: 429,
+    code: 'RESOURCE_EXHAUSTED',
+    retryable: true,
+    retryAfterSeconds,
+  }),
+  invalid: { status: 400, code: 'INVALID_ARGUMENT', retryable: false },
+  unauthenticated: { status: 401, code: 'UNAUTHENTICATED', retryable: false },
+} satisfies Record<string, InjectedFailure | ((s: number) => InjectedFailure)>;
+
+export class FakeConferenceProvider implements ConferenceProvider {
+  readonly conferences = new Map<string, Conference>();
+  /** Idempotency key → conference id, forgotten when that conference is deleted (the spec's rule). */
+  private readonly keys = new Map<string, string>();
+  private readonly injected = new Map<ProviderMethod, Array<InjectedFailure | Error>>();
+  private idCount = 0;
+  readonly calls: Array<{ method: ProviderMethod; args: unknown[] }> = [];
+
+  constructor(private readonly clock: Clock) {}
+
+  /** The next `times` calls of `method` fail with this failure (a ProviderError) or this exact error. */
+  failNext(method: ProviderMethod, failure: InjectedFailure | Error, times = 1): void {
+    const queue = this.injected.get(method) ?? [];
+    for (let i = 0; i < times; i++) queue.push(failure);
+    this.injected.set(method, queue);
+  }
+
+  /** How many times `method` was called (failed calls included). */
+  count(method: ProviderMethod): number {
+    return this.calls.filter((c) => c.method === method).length;
+  }
+
+  /** Forgets the calls so far, so a test can assert on what one step did. */
+  resetCalls(): void {
+    this.calls.length = 0;
+  }
+
+  /** The conference disappears on the provider's side (an administrator deleted it). */
+  deleteOnProviderSide(conferenceId: string): void {
+    this.forget(conferenceId);
+  }
+
+  get(conferenceId: string): Conference | undefined {
+    return this.conferences.get(conferenceId);
+  }
+
+  create(input: CreateConferenceInput): Conference {
+    this.begin('create', [input]);
+    const existing = this.keys.get(input.idempotencyKey);
+    if (existing !== undefined) return copy(this.conferences.get(existing)!);
+    const id = `conf-${String(++this.idCount).padStart(4, '0')}`;
+    const now = new Date(this.clock.now()).toISOString();
+    const conference: Conference = {
+      ...copy(input.fields),
+      id,
+      calendarId: input.calendarId,
+      eventId: input.eventId,
+      joinUrl: `https://conference.example.com/j/${id}`,
+      occurrences: {},
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    };
+    this.conferences.set(id, conference);
+    this.keys.set(input.idempotencyKey, id);
+    return copy(conference);
+  }
+
+  update(conferenceId: string, changes: Partial<ConferenceFields>): Conference {
+    this.begin('update', [conferenceId, changes]);
+    const conference = this.mustExist(conferenceId);
+    Object.assign(conference, copy(changes));
+    return copy(this.touch(conference));
+  }
+
+  delete(conferenceId: string): void {
+    this.begin('delete', [conferenceId]);
+    this.forget(conferenceId);
+  }
+
+  setOccurrence(conferenceId: string, occurrenceKey: string, override: OccurrenceOverride): void {
+    this.begin('setOccurrence', [conferenceId, occurrenceKey, override]);
+    const conference = this.mustExist(conferenceId);
+    conference.occurrences[occurrenceKey] = copy(override);
+    this.touch(conference);
+  }
+
+  clearOccurrence(conferenceId: string, occurrenceKey: string): void {
+    this.begin('clearOccurrence', [conferenceId, occurrenceKey]);
+    const conference = this.conferences.get(conferenceId);
+    if (conference) delete conference.occurrences[occurrenceKey];
+  }
+
+  private begin(method: ProviderMethod, args: unknown[]): void {
+    this.calls.push({ method, args: copy(args) });
+    const failure = this.injected.get(method)?.shift();
+    if (failure === undefined) return;
+    if (failure instanceof Error) throw failure;
+    throw new ProviderError(`provider answered ${failure.status} ${failure.code}`, failure);
+  }
+
+  private mustExist(conferenceId: string): Conference {
+    const conference = this.conferences.get(conferenceId);
+    if (conference) return conference;
+    throw new ProviderError('provider answered 404 NOT_FOUND', {
+      status: 404,
+      code: 'NOT_FOUND',
+      retryable: false,
+    });
+  }
+
+  private touch(conference: Conference): Conference {
+    conference.version++;
+    conference.updatedAt = new Date(this.clock.now()).toISOString();
+    return conference;
+  }
+
+  private forget(conferenceId: string): void {
+    this.conferences.delete(conferenceId);
+    for (const [key, id] of this.keys) if (id === conferenceId) this.keys.delete(key);
+  }
+}
+
+function copy<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
