@@ -1,0 +1,1355 @@
+/**
+ * The Calendar API v3 events engine: calendars, events, a per-calendar append-only change log,
+ * sync/page tokens, recurrence, attendee copies. Every method is synchronous so a local Apps
+ * Script runtime can call it directly; the HTTP front (../http/server.ts) is a thin adapter.
+ *
+ * Model: each calendar holds its own copy of every event on it (as Google does: an attendee's copy
+ * has the same id but its own etag/updated). The organizer's copy is authoritative; writes to it
+ * are pushed to the attendees' copies, an attendee's RSVP is pushed back. Every write appends the
+ * event id to the calendar's change log; a sync token is a position in that log.
+ */
+import { randomBytes } from 'node:crypto';
+import { DateTime } from 'luxon';
+import { Errors, GoogleApiError, toAppsScriptError } from './errors';
+import {
+  expand,
+  type Occurrence,
+  type ParsedRecurrence,
+  parseRecurrence,
+  truncateRecurrence,
+} from './recurrence';
+import {
+  dateSuffix,
+  eventEtag,
+  formatCreated,
+  formatDateTime,
+  formatUpdated,
+  generateEventId,
+  htmlLink,
+  isValidClientId,
+  parseRfc3339,
+  timedSuffix,
+} from './time';
+import { type PageTokenPayload, type SyncTokenPayload, TokenCodec } from './tokens';
+import type {
+  Attendee,
+  Conditions,
+  EngineOptions,
+  EventDateTime,
+  EventResource,
+  EventsList,
+  InstancesParams,
+  ListParams,
+  WriteParams,
+} from './types';
+import { checkEventTypes, normalizeWhen, validateConferenceData } from './validate';
+
+/** One calendar's copy of one event (a single event, a series master, or a series exception). */
+interface Stored {
+  id: string;
+  cal: CalendarState;
+  /** Writable and server-set fields, without kind/etag/id/status/updated/created/htmlLink. */
+  data: EventResource;
+  status: string;
+  /** `updated` in µs; the etag is derived from it. */
+  us: number;
+  createdMs: number;
+  logPos: number;
+  index: number;
+  startMs: number;
+  endMs: number;
+  allDay: boolean;
+  zone: string;
+  /** the start date of an all-day event */
+  date?: string;
+  rec?: ParsedRecurrence;
+  /** set on exceptions: master id and the original start key (ms, or date for all-day) */
+  masterId?: string;
+  origKey?: number | string;
+  /** an exception whose series no longer has its occurrence: a bare tombstone from now on */
+  orphan?: boolean;
+  /** calendar id of the organizer's copy (=== cal.id on the organizer's calendar) */
+  organizerCal: string;
+  /** an attendee removed this copy from their calendar: organizer pushes no longer revive it */
+  removedByOwner?: boolean;
+}
+
+interface CalendarState {
+  id: string;
+  events: Stored[];
+  byId: Map<string, Stored>;
+  /** append-only change log of event ids; position n is log[n - 1] */
+  log: string[];
+  /** token generation; invalidation bumps it */
+  gen: number;
+  updatedMs: number;
+  /** master id → (original start key → exception) */
+  exceptions: Map<string, Map<number | string, Stored>>;
+}
+
+/** An item about to be rendered into a list: a stored event, or a virtual instance of a series. */
+interface Entry {
+  ev: Stored;
+  occ?: Occurrence;
+}
+
+const KEY_ORDER = [
+  'kind',
+  'etag',
+  'id',
+  'status',
+  'htmlLink',
+  'created',
+  'updated',
+  'summary',
+  'description',
+  'location',
+  'colorId',
+  'creator',
+  'organizer',
+  'start',
+  'end',
+  'endTimeUnspecified',
+  'recurrence',
+  'recurringEventId',
+  'originalStartTime',
+  'transparency',
+  'visibility',
+  'iCalUID',
+  'sequence',
+  'attendees',
+  'attendeesOmitted',
+  'extendedProperties',
+  'hangoutLink',
+  'conferenceData',
+  'anyoneCanAddSelf',
+  'guestsCanInviteOthers',
+  'guestsCanModify',
+  'guestsCanSeeOtherGuests',
+  'privateCopy',
+  'locked',
+  'reminders',
+  'source',
+  'attachments',
+  'eventType',
+];
+
+/** Fields a client may write; everything else in a body is ignored (as Google ignores unknown fields). */
+const WRITABLE = [
+  'summary',
+  'description',
+  'location',
+  'colorId',
+  'start',
+  'end',
+  'endTimeUnspecified',
+  'recurrence',
+  'transparency',
+  'visibility',
+  'attendees',
+  'attendeesOmitted',
+  'extendedProperties',
+  'anyoneCanAddSelf',
+  'guestsCanInviteOthers',
+  'guestsCanModify',
+  'guestsCanSeeOtherGuests',
+  'privateCopy',
+  'locked',
+  'reminders',
+  'source',
+  'attachments',
+  'eventType',
+  'sequence',
+  'status',
+];
+
+/** Parameters that may not accompany a syncToken (calendar-api.md §1.1). */
+const FORBIDDEN_WITH_SYNC: (keyof ListParams)[] = [
+  'iCalUID',
+  'orderBy',
+  'privateExtendedProperty',
+  'q',
+  'sharedExtendedProperty',
+  'timeMin',
+  'timeMax',
+  'updatedMin',
+];
+
+const clone = <T>(v: T): T => (v === undefined ? v : structuredClone(v));
+const asList = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+function normalizeEmail(id: string): string {
+  return id.includes('@') ? id.toLowerCase() : id;
+}
+
+export class CalendarEngine {
+  readonly options: Required<Omit<EngineOptions, 'syncTokenMaxAgeMs' | 'updatedMinHorizonMs' | 'secret'>> & {
+    syncTokenMaxAgeMs?: number;
+    updatedMinHorizonMs?: number;
+  };
+  private readonly secret: string;
+  private readonly tokens: TokenCodec;
+  private calendars = new Map<string, CalendarState>();
+  private lastUs = 0;
+  private idCounter = 0;
+  private epoch = 1;
+
+  constructor(options: EngineOptions = {}) {
+    this.secret = options.secret ?? randomBytes(16).toString('hex');
+    this.tokens = new TokenCodec(this.secret);
+    this.options = {
+      now: options.now ?? Date.now,
+      appsScriptErrorPrefix: options.appsScriptErrorPrefix ?? true,
+      orderBySuppressesSyncToken: options.orderBySuppressesSyncToken ?? true,
+      syncTokenMaxAgeMs: options.syncTokenMaxAgeMs,
+      updatedMinHorizonMs: options.updatedMinHorizonMs,
+      defaultTimeZone: options.defaultTimeZone ?? 'UTC',
+      isUser: options.isUser ?? (() => true),
+      maxInstancesPerSeries: options.maxInstancesPerSeries ?? 730,
+      keepConferenceDataOnUpdateV0: options.keepConferenceDataOnUpdateV0 ?? true,
+    };
+  }
+
+  // ---------------------------------------------------------------- control
+
+  /** Empties every calendar. Tokens issued before answer 410 fullSyncRequired. */
+  reset(): void {
+    this.calendars.clear();
+    this.epoch++;
+  }
+
+  /** Every sync (and page) token issued so far for this calendar answers 410 fullSyncRequired. */
+  invalidateSyncTokens(actor: string, calendarId: string): void {
+    this.calendar(this.resolve(actor, calendarId)).gen++;
+  }
+
+  /** Apps Script form of an API error (`GoogleJsonResponseException`), honouring the prefix switch. */
+  toAppsScriptError(e: GoogleApiError, method: string): Error {
+    return toAppsScriptError(e, method, this.options.appsScriptErrorPrefix);
+  }
+
+  /** Counts for benchmarks and memory accounting. */
+  stats(): { calendars: number; events: number; logEntries: number } {
+    let events = 0;
+    let logEntries = 0;
+    for (const c of this.calendars.values()) {
+      events += c.events.length;
+      logEntries += c.log.length;
+    }
+    return { calendars: this.calendars.size, events, logEntries };
+  }
+
+  // ---------------------------------------------------------------- API: read
+
+  list(actor: string, calendarId: string, params: ListParams = {}): EventsList {
+    const cal = this.calendar(this.resolve(actor, calendarId));
+    const max = this.maxResults(params.maxResults);
+    if (params.syncToken !== undefined) return this.listIncremental(cal, params, max);
+    if (params.orderBy !== undefined && params.orderBy !== 'startTime' && params.orderBy !== 'updated')
+      throw Errors.invalidParameter('orderBy');
+    if (params.orderBy === 'startTime' && !params.singleEvents) throw Errors.orderingNotAvailable();
+    const filter = this.makeFilter(params);
+    const queryHash = this.queryHash(params);
+    let page: PageTokenPayload | undefined;
+    if (params.pageToken !== undefined) page = this.decodePage(cal, params.pageToken, queryHash);
+    const snapshot = page ? page.s : cal.log.length;
+    const items: EventResource[] = [];
+    let next: { i: number; j: number } | undefined;
+
+    const expandEntries = (ev: Stored): Entry[] => this.entriesFor(ev, params, filter);
+    if (params.orderBy) {
+      // Ordered listings need the whole result; page by offset into it.
+      const all: { entry: Entry; key: number }[] = [];
+      for (const ev of cal.events) {
+        for (const entry of expandEntries(ev)) {
+          all.push({
+            entry,
+            key: params.orderBy === 'updated' ? entry.ev.us : (entry.occ?.startMs ?? entry.ev.startMs),
+          });
+        }
+      }
+      all.sort((a, b) => a.key - b.key);
+      const from = page ? page.i : 0;
+      for (const { entry } of all.slice(from, from + max))
+        items.push(this.renderEntry(entry, params.showDeleted));
+      if (from + max < all.length) next = { i: from + max, j: 0 };
+    } else {
+      let i = page ? page.i : 0;
+      let j = page ? page.j : 0;
+      for (; i < cal.events.length; i++, j = 0) {
+        const entries = expandEntries(cal.events[i]);
+        while (j < entries.length && items.length < max)
+          items.push(this.renderEntry(entries[j++], params.showDeleted));
+        if (items.length >= max) {
+          if (j >= entries.length) {
+            i++;
+            j = 0;
+          }
+          // More events remain: promise another page even if they turn out to match nothing —
+          // Google allows short and empty pages with a nextPageToken (D1), and clients must cope.
+          if (i < cal.events.length) next = { i, j };
+          break;
+        }
+      }
+    }
+    const out = this.envelope(cal, items);
+    if (next) {
+      out.nextPageToken = this.tokens.encode({
+        k: 'p',
+        c: cal.id,
+        q: queryHash,
+        i: next.i,
+        j: next.j,
+        s: snapshot,
+        e: this.epoch,
+        g: cal.gen,
+        t: this.options.now(),
+      });
+    } else if (!(params.orderBy && this.options.orderBySuppressesSyncToken)) {
+      out.nextSyncToken = this.syncToken(cal, snapshot);
+    }
+    return out;
+  }
+
+  get(
+    actor: string,
+    calendarId: string,
+    eventId: string,
+    _params: Record<string, unknown> = {},
+    cond: Conditions = {},
+  ) {
+    const cal = this.calendar(this.resolve(actor, calendarId));
+    const entry = this.findEntry(cal, eventId);
+    if (!entry) throw Errors.notFound();
+    const rendered = this.renderEntry(entry, true, true);
+    if (cond.ifNoneMatch !== undefined && etagMatches(cond.ifNoneMatch, rendered.etag!))
+      throw Errors.notModified();
+    return rendered;
+  }
+
+  instances(actor: string, calendarId: string, eventId: string, params: InstancesParams = {}): EventsList {
+    const cal = this.calendar(this.resolve(actor, calendarId));
+    const master = cal.byId.get(eventId);
+    if (!master || master.masterId) throw Errors.notFound();
+    if (master.status === 'cancelled') throw Errors.deleted();
+    const max = this.maxResults(params.maxResults);
+    const filter = this.makeFilter({ timeMin: params.timeMin, timeMax: params.timeMax });
+    const queryHash = this.queryHash({ ...params, instancesOf: eventId } as ListParams);
+    const page =
+      params.pageToken !== undefined ? this.decodePage(cal, params.pageToken, queryHash) : undefined;
+    let entries: Entry[];
+    if (!master.rec) entries = filter(master, master.startMs, master.endMs) ? [{ ev: master }] : [];
+    else
+      entries = this.seriesEntries(master, { showDeleted: params.showDeleted, singleEvents: true }, filter);
+    if (params.originalStart !== undefined) {
+      const want = parseRfc3339(params.originalStart);
+      entries = entries.filter((e) => (e.occ?.startMs ?? e.ev.origKey) === want);
+    }
+    const from = page ? page.i : 0;
+    const out = this.envelope(
+      cal,
+      entries.slice(from, from + max).map((e) => this.renderEntry(e, params.showDeleted)),
+    );
+    if (from + max < entries.length) {
+      out.nextPageToken = this.tokens.encode({
+        k: 'p',
+        c: cal.id,
+        q: queryHash,
+        i: from + max,
+        j: 0,
+        s: cal.log.length,
+        e: this.epoch,
+        g: cal.gen,
+        t: this.options.now(),
+      });
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- API: write
+
+  insert(actor: string, calendarId: string, body: unknown, params: WriteParams = {}): EventResource {
+    return this.doInsert(actor, calendarId, body, params);
+  }
+
+  private doInsert(
+    actor: string,
+    calendarId: string,
+    body: unknown,
+    params: WriteParams,
+    forcedId?: string,
+  ): EventResource {
+    checkEventTypes(body);
+    const calId = this.resolve(actor, calendarId);
+    const cal = this.calendar(calId);
+    let id: string;
+    if (forcedId) id = forcedId;
+    else if (body.id !== undefined && body.id !== null) {
+      if (!isValidClientId(body.id)) throw Errors.invalid('Invalid resource id value.', 'id');
+      if (cal.byId.has(body.id)) throw Errors.duplicate();
+      id = body.id;
+    } else {
+      do id = generateEventId(this.secret, ++this.idCounter);
+      while (cal.byId.has(id));
+    }
+    const data: EventResource = {};
+    for (const k of WRITABLE) if (body[k] !== undefined && body[k] !== null) data[k] = clone(body[k]);
+    data.creator = { email: normalizeEmail(actor) };
+    data.organizer = { email: calId };
+    data.iCalUID = typeof body.iCalUID === 'string' && body.iCalUID ? body.iCalUID : `${id}@google.com`;
+    data.sequence = typeof body.sequence === 'number' ? body.sequence : 0;
+    if (!data.reminders) data.reminders = { useDefault: true };
+    if (!data.eventType) data.eventType = 'default';
+    this.applyConferenceData(data, body, params, undefined);
+    const now = this.options.now();
+    const ev: Stored = {
+      id,
+      cal,
+      data,
+      status: data.status ?? 'confirmed',
+      us: 0,
+      createdMs: now,
+      logPos: 0,
+      index: cal.events.length,
+      startMs: 0,
+      endMs: 0,
+      allDay: false,
+      zone: this.options.defaultTimeZone,
+      organizerCal: calId,
+    };
+    delete data.status;
+    this.normalizeAttendees(data, calId);
+    this.computeTiming(ev);
+    cal.events.push(ev);
+    cal.byId.set(id, ev);
+    this.touch(ev);
+    this.propagate(ev);
+    return this.render(ev, true, true);
+  }
+
+  update(
+    actor: string,
+    calendarId: string,
+    eventId: string,
+    body: unknown,
+    params: WriteParams = {},
+    cond: Conditions = {},
+  ): EventResource {
+    checkEventTypes(body);
+    return this.write(actor, calendarId, eventId, body, params, cond, 'update');
+  }
+
+  patch(
+    actor: string,
+    calendarId: string,
+    eventId: string,
+    body: unknown,
+    params: WriteParams = {},
+    cond: Conditions = {},
+  ): EventResource {
+    checkEventTypes(body);
+    return this.write(actor, calendarId, eventId, body, params, cond, 'patch');
+  }
+
+  delete(
+    actor: string,
+    calendarId: string,
+    eventId: string,
+    _params: WriteParams = {},
+    cond: Conditions = {},
+  ): void {
+    const cal = this.calendar(this.resolve(actor, calendarId));
+    const entry = this.findEntry(cal, eventId);
+    if (!entry) throw Errors.notFound();
+    this.checkIfMatch(entry, cond);
+    if (entry.occ) {
+      // Cancelling one occurrence: a cancelled exception, and the master re-sent with the same etag.
+      const master = entry.ev;
+      if (master.organizerCal !== cal.id) {
+        this.declineAsAttendee(master);
+        return;
+      }
+      const exc = this.materializeException(master, entry.occ);
+      exc.status = 'cancelled';
+      this.touchTogether([exc, master]);
+      this.propagate(exc);
+      this.propagate(master);
+      return;
+    }
+    const ev = entry.ev;
+    if (ev.status === 'cancelled') throw Errors.deleted();
+    if (ev.organizerCal !== cal.id) {
+      this.declineAsAttendee(ev);
+      return;
+    }
+    ev.status = 'cancelled';
+    if (ev.masterId) {
+      const master = cal.byId.get(ev.masterId)!;
+      this.touchTogether([ev, master]);
+      this.propagate(ev);
+      this.propagate(master);
+      return;
+    }
+    this.touch(ev);
+    for (const exc of cal.exceptions.get(ev.id)?.values() ?? []) {
+      if (exc.status !== 'cancelled' || !exc.orphan) {
+        exc.status = 'cancelled';
+        exc.orphan = true;
+        this.touch(exc);
+        this.propagate(exc);
+      }
+    }
+    this.propagate(ev);
+  }
+
+  /**
+   * What the Calendar UI does for "edit this and following" (fixtures §3.5): the old series ends
+   * the day before the chosen occurrence (UNTIL in UTC), and a new series with id `<id>_R<start>`
+   * starts there with `changes` applied. Not an API method; exposed for tests of clients that must
+   * cope with split series.
+   */
+  splitSeries(actor: string, calendarId: string, instanceId: string, changes: Record<string, unknown> = {}) {
+    const cal = this.calendar(this.resolve(actor, calendarId));
+    const entry = this.findEntry(cal, instanceId);
+    if (!entry?.occ || entry.ev.status === 'cancelled') throw Errors.notFound();
+    checkEventTypes(changes);
+    const master = entry.ev;
+    const occ = entry.occ;
+    const lastKept = (
+      occ.date
+        ? DateTime.fromISO(occ.date, { zone: master.zone })
+        : DateTime.fromMillis(occ.startMs, { zone: master.zone })
+    ).minus({ days: 1 });
+    const oldLines = master.data.recurrence!;
+    const newId = `${master.id}_R${occ.date ? dateSuffix(occ.date) : timedSuffix(occ.startMs).slice(0, -1)}`;
+    const newStart = this.occurrenceTimes(master, occ);
+    const body: Record<string, any> = {
+      ...clone(master.data),
+      ...clone(changes),
+      id: undefined,
+      start: changes.start ?? newStart.start,
+      end: changes.end ?? newStart.end,
+      recurrence:
+        changes.recurrence ??
+        oldLines.map((l) => (l.startsWith('RRULE:') ? l.replace(/;?(COUNT|UNTIL)=[^;]*/g, '') : l)),
+      iCalUID: `${newId}@google.com`,
+      sequence: 0,
+    };
+    this.patch(actor, calendarId, master.id, {
+      recurrence: truncateRecurrence(oldLines, lastKept, master.allDay),
+    });
+    // `_R` ids are not valid client ids, hence the internal path.
+    return this.doInsert(actor, calendarId, body, { conferenceDataVersion: 1 }, newId);
+  }
+
+  // ---------------------------------------------------------------- internals: writes
+
+  private write(
+    actor: string,
+    calendarId: string,
+    eventId: string,
+    body: Record<string, any>,
+    params: WriteParams,
+    cond: Conditions,
+    kind: 'update' | 'patch',
+  ): EventResource {
+    const cal = this.calendar(this.resolve(actor, calendarId));
+    const entry = this.findEntry(cal, eventId);
+    if (!entry) throw Errors.notFound();
+    this.checkIfMatch(entry, cond);
+    let ev = entry.ev;
+    if (ev.organizerCal !== cal.id) return this.attendeeWrite(ev, body);
+    if (entry.occ) ev = this.materializeException(ev, entry.occ);
+    const before = { start: ev.data.start, end: ev.data.end, recurrence: ev.data.recurrence };
+    const prev = clone(ev.data);
+    let next: EventResource;
+    if (kind === 'patch') {
+      next = clone(ev.data);
+      for (const k of WRITABLE) {
+        if (!(k in body)) continue;
+        if (body[k] === null) delete next[k];
+        else next[k] = mergePatch(next[k], clone(body[k]));
+      }
+    } else {
+      next = {};
+      for (const k of WRITABLE) if (body[k] !== undefined && body[k] !== null) next[k] = clone(body[k]);
+      for (const k of [
+        'creator',
+        'organizer',
+        'iCalUID',
+        'recurringEventId',
+        'originalStartTime',
+        'hangoutLink',
+      ]) {
+        if (ev.data[k] !== undefined) next[k] = ev.data[k];
+      }
+      if (!next.reminders) next.reminders = { useDefault: true };
+      if (!next.eventType) next.eventType = ev.data.eventType ?? 'default';
+    }
+    if ('status' in next) {
+      ev.status = next.status as string;
+      delete next.status;
+    } else if (kind === 'update' || ev.status === 'cancelled') {
+      // A write that does not say otherwise leaves (or makes) the event confirmed: it undeletes it.
+      ev.status = 'confirmed';
+    }
+    if (ev.masterId) delete next.recurrence;
+    if (typeof body.sequence !== 'number') next.sequence = prev.sequence ?? 0;
+    this.applyConferenceData(next, body, params, prev, kind);
+    this.normalizeAttendees(next, cal.id);
+    const oldRec = ev.rec;
+    const oldTiming = { startMs: ev.startMs, endMs: ev.endMs, rec: ev.rec };
+    ev.data = next;
+    try {
+      this.computeTiming(ev);
+    } catch (e) {
+      ev.data = prev;
+      Object.assign(ev, oldTiming);
+      throw e;
+    }
+    if (
+      typeof body.sequence !== 'number' &&
+      (JSON.stringify(before.start) !== JSON.stringify(next.start) ||
+        JSON.stringify(before.end) !== JSON.stringify(next.end) ||
+        JSON.stringify(before.recurrence) !== JSON.stringify(next.recurrence))
+    ) {
+      next.sequence = (prev.sequence ?? 0) + 1;
+    }
+    this.touch(ev);
+    if (ev.masterId) this.propagate(ev);
+    else {
+      if (ev.rec || oldRec) this.orphanExceptions(ev);
+      this.propagate(ev);
+    }
+    return this.render(ev, true, true);
+  }
+
+  /** Exceptions whose occurrence left the series (UNTIL moved, start moved, rule changed) become tombstones. */
+  private orphanExceptions(master: Stored): void {
+    const excs = master.cal.exceptions.get(master.id);
+    if (!excs || excs.size === 0) return;
+    const keys = new Set<number | string>();
+    if (master.rec) {
+      for (const o of expand(
+        master.rec,
+        { ms: master.startMs, date: master.date },
+        master.zone,
+        Number.MAX_SAFE_INTEGER,
+        maxKey(excs) + 1,
+      )) {
+        keys.add(o.date ?? o.startMs);
+      }
+    }
+    for (const [key, exc] of excs) {
+      if (!keys.has(key) && !exc.orphan) {
+        exc.status = 'cancelled';
+        exc.orphan = true;
+        this.touch(exc);
+        this.propagate(exc);
+      }
+    }
+  }
+
+  /** A non-organizer's write only carries their own RSVP (and their own reminders) back to the organizer. */
+  private attendeeWrite(copy: Stored, body: Record<string, any>): EventResource {
+    const me = copy.cal.id;
+    const mine = Array.isArray(body.attendees)
+      ? body.attendees.find((a: Attendee) => normalizeEmail(a.email ?? '') === me)
+      : undefined;
+    if (body.reminders) copy.data.reminders = clone(body.reminders);
+    const org = this.calendars.get(copy.organizerCal)?.byId.get(copy.id);
+    if (mine && org) {
+      const target = (org.data.attendees ?? []).find((a) => normalizeEmail(a.email ?? '') === me);
+      if (target) {
+        for (const k of ['responseStatus', 'comment', 'additionalGuests'] as const) {
+          if (mine[k] !== undefined) (target as any)[k] = mine[k];
+        }
+        copy.removedByOwner = false;
+        this.touch(org);
+        this.propagate(org);
+        return this.render(copy, true, true);
+      }
+    }
+    this.touch(copy);
+    return this.render(copy, true, true);
+  }
+
+  /** An attendee deleting their copy: it is cancelled for them, and they decline on the organizer's event. */
+  private declineAsAttendee(copy: Stored): void {
+    if (copy.status === 'cancelled') throw Errors.deleted();
+    copy.status = 'cancelled';
+    copy.removedByOwner = true;
+    this.touch(copy);
+    const org = this.calendars.get(copy.organizerCal)?.byId.get(copy.id);
+    const target = org?.data.attendees?.find((a) => normalizeEmail(a.email ?? '') === copy.cal.id);
+    if (org && target) {
+      target.responseStatus = 'declined';
+      this.touch(org);
+      this.propagate(org);
+    }
+  }
+
+  /** Pushes the organizer's copy to every attendee who is an emulator user; removed attendees' copies are cancelled. */
+  private propagate(org: Stored): void {
+    if (org.organizerCal !== org.cal.id) return;
+    const wanted = new Set<string>();
+    if (org.status !== 'cancelled' || org.masterId) {
+      for (const a of org.data.attendees ?? []) {
+        const email = normalizeEmail(a.email ?? '');
+        if (!email || email === org.cal.id || a.resource || !this.options.isUser(email)) continue;
+        wanted.add(email);
+      }
+    }
+    const holders = new Set<string>(wanted);
+    for (const c of this.calendars.values())
+      if (c.id !== org.cal.id && c.byId.get(org.id)?.organizerCal === org.cal.id) holders.add(c.id);
+    for (const email of holders) {
+      const cal = this.calendar(email);
+      let copy = cal.byId.get(org.id);
+      if (copy && copy.organizerCal !== org.cal.id) continue; // an unrelated event with the same id
+      if (!wanted.has(email)) {
+        if (copy && copy.status !== 'cancelled') {
+          copy.status = 'cancelled';
+          this.touch(copy);
+        }
+        continue;
+      }
+      if (copy?.removedByOwner && org.status !== 'cancelled') continue;
+      const reminders = copy?.data.reminders ?? { useDefault: true };
+      const data = clone(org.data);
+      data.reminders = reminders;
+      if (!copy) {
+        copy = { ...org, cal, data, us: 0, logPos: 0, index: cal.events.length, removedByOwner: false };
+        cal.events.push(copy);
+        cal.byId.set(copy.id, copy);
+        if (copy.masterId) this.exceptionsOf(cal, copy.masterId).set(copy.origKey!, copy);
+      } else {
+        Object.assign(copy, {
+          data,
+          status: org.status,
+          startMs: org.startMs,
+          endMs: org.endMs,
+          allDay: org.allDay,
+          zone: org.zone,
+          date: org.date,
+          rec: org.rec,
+          orphan: org.orphan,
+        });
+      }
+      this.touch(copy);
+    }
+  }
+
+  /** Turns a virtual occurrence into a stored exception (a copy of the master at that occurrence). */
+  private materializeException(master: Stored, occ: Occurrence): Stored {
+    const cal = master.cal;
+    const key = occ.date ?? occ.startMs;
+    const existing = this.exceptionsOf(cal, master.id).get(key);
+    if (existing) return existing;
+    const id = this.instanceId(master, occ);
+    const data = clone(master.data);
+    delete data.recurrence;
+    const times = this.occurrenceTimes(master, occ);
+    data.start = times.start;
+    data.end = times.end;
+    data.recurringEventId = master.id;
+    data.originalStartTime = times.start;
+    const exc: Stored = {
+      ...master,
+      id,
+      data,
+      rec: undefined,
+      masterId: master.id,
+      origKey: key,
+      index: cal.events.length,
+      logPos: 0,
+      startMs: occ.startMs,
+      endMs: occ.startMs + (master.endMs - master.startMs),
+      date: occ.date,
+      orphan: false,
+    };
+    if (occ.date) exc.endMs = DateTime.fromISO(times.end.date!, { zone: master.zone }).toMillis();
+    cal.events.push(exc);
+    cal.byId.set(id, exc);
+    this.exceptionsOf(cal, master.id).set(key, exc);
+    return exc;
+  }
+
+  private applyConferenceData(
+    next: EventResource,
+    body: Record<string, any>,
+    params: WriteParams,
+    prev: EventResource | undefined,
+    kind: 'insert' | 'update' | 'patch' = 'insert',
+  ): void {
+    const version = params.conferenceDataVersion ?? 0;
+    if (version !== 0 && version !== 1) throw Errors.invalidParameter('conferenceDataVersion');
+    if (version === 0 || body.conferenceData === undefined) {
+      // Version 0 ignores conferenceData in the body (D1); what is stored stays unless configured otherwise.
+      if (prev?.conferenceData && (kind === 'patch' || this.options.keepConferenceDataOnUpdateV0)) {
+        next.conferenceData = prev.conferenceData;
+        if (prev.hangoutLink) next.hangoutLink = prev.hangoutLink;
+      } else {
+        delete next.conferenceData;
+        delete next.hangoutLink;
+      }
+      return;
+    }
+    if (body.conferenceData === null) {
+      delete next.conferenceData;
+      delete next.hangoutLink;
+      return;
+    }
+    const cd = clone(body.conferenceData);
+    validateConferenceData(cd);
+    delete cd.signature;
+    const req = cd.createRequest;
+    if (req) {
+      const prevReq = prev?.conferenceData?.createRequest;
+      if (prevReq && prevReq.requestId === req.requestId) {
+        // A reused requestId is ignored (D1): keep the conference as it is.
+        next.conferenceData = prev!.conferenceData;
+        return;
+      }
+      const type = req.conferenceSolutionKey?.type;
+      if (type === 'hangoutsMeet' && !cd.entryPoints) {
+        // Google creates Meet conferences itself; emulate an immediate success with a stable code.
+        const h = generateEventId(this.secret, ++this.idCounter);
+        const code = `${h.slice(0, 3)}-${h.slice(3, 7)}-${h.slice(7, 10)}`.replace(/[0-9]/g, 'x');
+        cd.createRequest = { ...req, status: { statusCode: 'success' } };
+        cd.entryPoints = [
+          {
+            entryPointType: 'video',
+            uri: `https://meet.google.com/${code}`,
+            label: `meet.google.com/${code}`,
+          },
+        ];
+        cd.conferenceSolution = {
+          key: { type: 'hangoutsMeet' },
+          name: 'Google Meet',
+          iconUri:
+            'https://fonts.gstatic.com/s/i/productlogos/meet_2020q4/v6/web-512dp/logo_meet_2020q4_color_2x_web_512dp.png',
+        };
+        cd.conferenceId = code;
+        next.hangoutLink = `https://meet.google.com/${code}`;
+      } else {
+        // Third-party (add-on) requests stay pending until the add-on supplies the conference.
+        cd.createRequest = { ...req, status: { statusCode: cd.entryPoints ? 'success' : 'pending' } };
+      }
+    }
+    next.conferenceData = cd;
+  }
+
+  private normalizeAttendees(data: EventResource, organizerCal: string): void {
+    if (!data.attendees) return;
+    data.attendees = data.attendees.map((a) => {
+      const out: Attendee = { ...a };
+      delete out.self;
+      if (out.email) out.email = normalizeEmail(out.email);
+      if (out.email === organizerCal) out.organizer = true;
+      else delete out.organizer;
+      if (!out.responseStatus) out.responseStatus = 'needsAction';
+      return out;
+    });
+  }
+
+  /** Derives the times used for filtering (and the parsed recurrence) from start/end/recurrence. */
+  private computeTiming(ev: Stored): void {
+    const d = ev.data;
+    const recurring = !!d.recurrence && d.recurrence.length > 0 && !ev.masterId;
+    const start = normalizeWhen(d.start, 'start', this.options.defaultTimeZone, recurring);
+    const end = normalizeWhen(d.end, 'end', this.options.defaultTimeZone, recurring);
+    if (!!start.date !== !!end.date) throw Errors.invalid('Invalid end time.', 'end');
+    if (end.ms < start.ms || (start.date && end.ms === start.ms)) throw Errors.timeRangeEmpty('end');
+    d.start = start.value;
+    d.end = end.value;
+    ev.startMs = start.ms;
+    ev.endMs = end.ms;
+    ev.allDay = !!start.date;
+    ev.date = start.date;
+    ev.zone = d.start.timeZone ?? this.options.defaultTimeZone;
+    if (ev.allDay) ev.zone = this.options.defaultTimeZone;
+    ev.rec = recurring ? parseRecurrence(d.recurrence!) : undefined;
+    if (!recurring && !ev.masterId) delete d.recurrence;
+  }
+
+  /** Allocates a fresh `updated` (strictly increasing µs, so etags never repeat) and logs the change. */
+  private touch(ev: Stored, us = this.nextUs()): void {
+    ev.us = us;
+    ev.cal.log.push(ev.id);
+    ev.logPos = ev.cal.log.length;
+    ev.cal.updatedMs = Math.floor(us / 1000);
+  }
+
+  private touchTogether(evs: Stored[]): void {
+    const us = this.nextUs();
+    for (const ev of evs) this.touch(ev, us);
+  }
+
+  private nextUs(): number {
+    const nowUs = this.options.now() * 1000;
+    this.lastUs = Math.max(nowUs, this.lastUs + 1);
+    return this.lastUs;
+  }
+
+  private checkIfMatch(entry: Entry, cond: Conditions): void {
+    if (cond.ifMatch === undefined) return;
+    const current = this.renderEntry(entry, true, true).etag!;
+    if (!etagMatches(cond.ifMatch, current)) throw Errors.conditionNotMet();
+  }
+
+  // ---------------------------------------------------------------- internals: reads
+
+  private listIncremental(cal: CalendarState, params: ListParams, max: number): EventsList {
+    for (const k of FORBIDDEN_WITH_SYNC)
+      if (params[k] !== undefined) throw Errors.syncTokenWithRequestRestrictions();
+    if (params.showDeleted === false) throw Errors.syncTokenWithRequestRestrictions();
+    const sync = this.tokens.decode(params.syncToken!);
+    if (sync?.k !== 's' || sync.c !== cal.id) throw Errors.invalidSyncToken();
+    this.checkFresh(cal, sync);
+    const queryHash = this.queryHash(params);
+    let from = sync.p;
+    let to = cal.log.length;
+    let cursor = from;
+    let j = 0;
+    if (params.pageToken !== undefined) {
+      const page = this.decodePage(cal, params.pageToken, queryHash);
+      if (page.f !== sync.p) throw Errors.invalidPageToken();
+      from = page.f;
+      to = page.s;
+      cursor = page.i;
+      j = page.j;
+    } else if (from === to) {
+      // Nothing changed: Google hands back the very token it was given (COMMUNITY, §1.4).
+      return { ...this.envelope(cal, []), nextSyncToken: params.syncToken };
+    }
+    const items: EventResource[] = [];
+    let next: { i: number; j: number } | undefined;
+    for (; cursor < to; cursor++, j = 0) {
+      const ev = cal.byId.get(cal.log[cursor])!;
+      if (ev.logPos !== cursor + 1) continue; // a later change of the same event comes further on (or next time)
+      const entries = this.incrementalEntries(ev, params);
+      while (j < entries.length && items.length < max)
+        items.push(this.renderEntry(entries[j++], params.showDeleted));
+      if (items.length >= max) {
+        if (j >= entries.length) {
+          cursor++;
+          j = 0;
+        }
+        if (cursor < to) next = { i: cursor, j };
+        break;
+      }
+    }
+    const out = this.envelope(cal, items);
+    if (next) {
+      out.nextPageToken = this.tokens.encode({
+        k: 'p',
+        c: cal.id,
+        q: queryHash,
+        i: next.i,
+        j: next.j,
+        s: to,
+        f: from,
+        e: this.epoch,
+        g: cal.gen,
+        t: this.options.now(),
+      });
+    } else out.nextSyncToken = this.syncToken(cal, to);
+    return out;
+  }
+
+  /** What one change-log entry contributes to an incremental listing. */
+  private incrementalEntries(ev: Stored, params: ListParams): Entry[] {
+    if (!params.singleEvents || !ev.rec) {
+      if (params.singleEvents && ev.masterId && ev.orphan) return [{ ev }];
+      return [{ ev }];
+    }
+    // singleEvents: a changed series is reported as its instances (exceptions report themselves).
+    const excs = ev.cal.exceptions.get(ev.id);
+    return this.occurrences(ev)
+      .filter((o) => !excs?.has(o.date ?? o.startMs))
+      .map((occ) => ({ ev, occ }));
+  }
+
+  /** Entries an event contributes to a full listing, after filters. */
+  private entriesFor(ev: Stored, params: ListParams, filter: Filter): Entry[] {
+    if (ev.masterId) {
+      // Exceptions are listed with their series when expanding; alone otherwise.
+      if (params.singleEvents && !ev.orphan) return [];
+      if (ev.orphan && !params.showDeleted && !params.updatedMin) return [];
+      if (ev.status === 'cancelled' && !ev.orphan) {
+        // D1: cancelled instances are included when showDeleted and singleEvents are both false.
+        return filter(ev, ev.startMs, ev.endMs, true) ? [{ ev }] : [];
+      }
+      return filter(ev, ev.startMs, ev.endMs) ? [{ ev }] : [];
+    }
+    if (ev.rec && params.singleEvents) {
+      if (ev.status === 'cancelled') {
+        if (!params.showDeleted && !params.updatedMin) return [];
+        return this.occurrences(ev).map((occ) => ({ ev, occ }));
+      }
+      return this.seriesEntries(ev, params, filter);
+    }
+    if (ev.rec && (params.timeMin || params.timeMax)) {
+      // A series matches a window when one of its occurrences does.
+      const duration = ev.endMs - ev.startMs;
+      const any = this.occurrences(ev, params.timeMax ? parseRfc3339(params.timeMax) : undefined).some((o) =>
+        filter(ev, o.startMs, o.startMs + duration),
+      );
+      return any ? [{ ev }] : [];
+    }
+    return filter(ev, ev.startMs, ev.endMs) ? [{ ev }] : [];
+  }
+
+  /** The instances of a series (virtual ones and stored exceptions), filtered, in start order. */
+  private seriesEntries(
+    master: Stored,
+    params: { showDeleted?: boolean; singleEvents?: boolean },
+    filter: Filter,
+  ): Entry[] {
+    const excs = master.cal.exceptions.get(master.id);
+    const out: Entry[] = [];
+    const duration = master.endMs - master.startMs;
+    for (const occ of this.occurrences(master)) {
+      const exc = excs?.get(occ.date ?? occ.startMs);
+      if (exc) {
+        if (exc.status === 'cancelled' && !params.showDeleted) continue;
+        if (filter(exc, exc.startMs, exc.endMs, params.showDeleted)) out.push({ ev: exc });
+      } else if (filter(master, occ.startMs, occ.startMs + duration)) out.push({ ev: master, occ });
+    }
+    return out;
+  }
+
+  private occurrences(master: Stored, untilMs?: number): Occurrence[] {
+    return expand(
+      master.rec!,
+      { ms: master.startMs, date: master.date },
+      master.zone,
+      this.options.maxInstancesPerSeries,
+      untilMs,
+    );
+  }
+
+  /** Resolves an id: a stored event, or a virtual instance `<master>_<suffix>` of a live occurrence. */
+  private findEntry(cal: CalendarState, eventId: string): Entry | undefined {
+    const ev = cal.byId.get(eventId);
+    if (ev) return { ev };
+    const m = /^(.+)_(\d{8}(?:T\d{6}Z)?)$/.exec(eventId);
+    if (!m) return undefined;
+    const master = cal.byId.get(m[1]);
+    if (!master?.rec) return undefined;
+    const suffix = m[2];
+    const occ = this.occurrences(master).find(
+      (o) => (o.date ? dateSuffix(o.date) : timedSuffix(o.startMs)) === suffix,
+    );
+    return occ ? { ev: master, occ } : undefined;
+  }
+
+  private instanceId(master: Stored, occ: Occurrence): string {
+    return `${master.id}_${occ.date ? dateSuffix(occ.date) : timedSuffix(occ.startMs)}`;
+  }
+
+  private occurrenceTimes(master: Stored, occ: Occurrence): { start: EventDateTime; end: EventDateTime } {
+    const tz = master.data.start?.timeZone;
+    if (occ.date) {
+      const days = Math.round(
+        DateTime.fromISO(master.data.end!.date!).diff(DateTime.fromISO(master.data.start!.date!), 'days')
+          .days,
+      );
+      const start: EventDateTime = { date: occ.date };
+      const end: EventDateTime = { date: DateTime.fromISO(occ.date).plus({ days }).toISODate()! };
+      return { start, end };
+    }
+    const duration = master.endMs - master.startMs;
+    const start: EventDateTime = { dateTime: formatDateTime(occ.startMs, master.zone) };
+    const end: EventDateTime = {
+      dateTime: formatDateTime(occ.startMs + duration, master.data.end?.timeZone ?? master.zone),
+    };
+    if (tz) start.timeZone = tz;
+    if (master.data.end?.timeZone) end.timeZone = master.data.end.timeZone;
+    return { start, end };
+  }
+
+  // ---------------------------------------------------------------- rendering
+
+  private renderEntry(entry: Entry, showDeleted?: boolean, full = false): EventResource {
+    if (!entry.occ) return this.render(entry.ev, showDeleted, full);
+    const master = entry.ev;
+    const id = this.instanceId(master, entry.occ);
+    const times = this.occurrenceTimes(master, entry.occ);
+    if (master.status === 'cancelled')
+      return { kind: 'calendar#event', etag: eventEtag(master.us), id, status: 'cancelled' };
+    const data = clone(master.data);
+    delete data.recurrence;
+    data.start = times.start;
+    data.end = times.end;
+    data.recurringEventId = master.id;
+    data.originalStartTime = times.start;
+    return this.shape(master, id, master.status, data, master.us, false);
+  }
+
+  /**
+   * A stored event as the API shows it on its calendar. Cancelled events are minimal (fixtures §7:
+   * kind, etag, id, status; plus recurringEventId/originalStartTime for a cancelled occurrence of a
+   * live series) unless details are asked for on the organizer's calendar (showDeleted) or by get.
+   */
+  private render(ev: Stored, showDeleted?: boolean, full = false): EventResource {
+    if (ev.status === 'cancelled') {
+      const details = full || (showDeleted === true && ev.organizerCal === ev.cal.id);
+      if (!details || ev.orphan) {
+        const out: EventResource = {
+          kind: 'calendar#event',
+          etag: eventEtag(ev.us),
+          id: ev.id,
+          status: 'cancelled',
+        };
+        if (ev.masterId && !ev.orphan) {
+          out.recurringEventId = ev.masterId;
+          out.originalStartTime = clone(ev.data.originalStartTime);
+        }
+        if (!full || ev.orphan) return out;
+      }
+    }
+    return this.shape(
+      ev,
+      ev.id,
+      ev.status,
+      clone(ev.data),
+      ev.us,
+      !!ev.masterId && ev.status !== 'cancelled',
+    );
+  }
+
+  private shape(
+    ev: Stored,
+    id: string,
+    status: string,
+    data: EventResource,
+    us: number,
+    odd: boolean,
+  ): EventResource {
+    const calId = ev.cal.id;
+    const linkId = ev.rec && id === ev.id ? this.firstInstanceId(ev) : id;
+    const base: Record<string, unknown> = {
+      ...data,
+      kind: 'calendar#event',
+      etag: eventEtag(us, odd),
+      id,
+      status,
+      htmlLink: htmlLink(linkId, calId),
+      created: formatCreated(ev.createdMs),
+      updated: formatUpdated(Math.floor(us / 1000)),
+    };
+    if (data.creator?.email === calId) base.creator = { ...data.creator, self: true };
+    if (data.organizer?.email === calId) base.organizer = { ...data.organizer, self: true };
+    if (data.attendees) {
+      base.attendees = data.attendees.map((a) =>
+        a.email === calId ? insertAfter(a, 'displayName', 'self', true) : a,
+      );
+    }
+    const out: Record<string, unknown> = {};
+    for (const k of KEY_ORDER) if (base[k] !== undefined) out[k] = base[k];
+    for (const k of Object.keys(base)) if (!(k in out) && base[k] !== undefined) out[k] = base[k];
+    return out as EventResource;
+  }
+
+  private firstInstanceId(master: Stored): string {
+    const first = expand(master.rec!, { ms: master.startMs, date: master.date }, master.zone, 1);
+    return first.length ? this.instanceId(master, first[0]) : master.id;
+  }
+
+  private envelope(cal: CalendarState, items: EventResource[]): EventsList {
+    return {
+      kind: 'calendar#events',
+      etag: collectionEtag(cal),
+      summary: cal.id,
+      description: '',
+      updated: formatUpdated(cal.updatedMs),
+      timeZone: this.options.defaultTimeZone,
+      accessRole: 'owner',
+      defaultReminders: [],
+      items,
+    };
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private resolve(actor: string, calendarId: string): string {
+    if (!calendarId) throw Errors.notFound();
+    return normalizeEmail(calendarId === 'primary' ? actor : calendarId);
+  }
+
+  private calendar(id: string): CalendarState {
+    let cal = this.calendars.get(id);
+    if (!cal) {
+      cal = {
+        id,
+        events: [],
+        byId: new Map(),
+        log: [],
+        gen: 0,
+        updatedMs: this.options.now(),
+        exceptions: new Map(),
+      };
+      this.calendars.set(id, cal);
+    }
+    return cal;
+  }
+
+  private exceptionsOf(cal: CalendarState, masterId: string): Map<number | string, Stored> {
+    let m = cal.exceptions.get(masterId);
+    if (!m) {
+      m = new Map();
+      cal.exceptions.set(masterId, m);
+    }
+    return m;
+  }
+
+  private maxResults(value: number | undefined): number {
+    if (value === undefined) return 250;
+    if (!Number.isInteger(value) || value < 1) throw Errors.invalidParameter('maxResults');
+    return Math.min(value, 2500);
+  }
+
+  private syncToken(cal: CalendarState, pos: number): string {
+    return this.tokens.encode({
+      k: 's',
+      c: cal.id,
+      p: pos,
+      e: this.epoch,
+      g: cal.gen,
+      t: this.options.now(),
+    });
+  }
+
+  private checkFresh(cal: CalendarState, t: SyncTokenPayload | PageTokenPayload): void {
+    if (t.e !== this.epoch || t.g !== cal.gen) throw Errors.fullSyncRequired();
+    const maxAge = this.options.syncTokenMaxAgeMs;
+    if (maxAge !== undefined && this.options.now() - t.t > maxAge) throw Errors.fullSyncRequired();
+    if (t.k === 's' && t.p > cal.log.length) throw Errors.fullSyncRequired();
+  }
+
+  private decodePage(cal: CalendarState, token: string, queryHash: string): PageTokenPayload {
+    const page = this.tokens.decode(token);
+    if (page?.k !== 'p' || page.c !== cal.id || page.q !== queryHash) throw Errors.invalidPageToken();
+    if (page.e !== this.epoch || page.g !== cal.gen) throw Errors.fullSyncRequired();
+    return page;
+  }
+
+  /** Page tokens are bound to the query: every parameter except the paging ones. */
+  private queryHash(params: ListParams): string {
+    const { pageToken: _p, maxResults: _m, ...rest } = params as Record<string, unknown>;
+    const keys = Object.keys(rest)
+      .filter((k) => rest[k] !== undefined)
+      .sort();
+    return JSON.stringify(keys.map((k) => [k, rest[k]]));
+  }
+
+  private makeFilter(params: ListParams): Filter {
+    const timeMin = params.timeMin !== undefined ? parseRfc3339(params.timeMin) : undefined;
+    const timeMax = params.timeMax !== undefined ? parseRfc3339(params.timeMax) : undefined;
+    const updatedMin = params.updatedMin !== undefined ? parseRfc3339(params.updatedMin) : undefined;
+    if (Number.isNaN(timeMin)) throw Errors.invalidParameter('timeMin', 'Bad Request');
+    if (Number.isNaN(timeMax)) throw Errors.invalidParameter('timeMax', 'Bad Request');
+    if (Number.isNaN(updatedMin)) throw Errors.invalidParameter('updatedMin', 'Bad Request');
+    if (timeMin !== undefined && timeMax !== undefined && timeMin >= timeMax) throw Errors.timeRangeEmpty();
+    const horizon = this.options.updatedMinHorizonMs;
+    if (updatedMin !== undefined && horizon !== undefined && updatedMin < this.options.now() - horizon)
+      throw Errors.updatedMinTooLongAgo();
+    const q = params.q?.toLowerCase();
+    const types = asList(params.eventTypes);
+    const priv = asList(params.privateExtendedProperty).map((s) => s.split('='));
+    const shared = asList(params.sharedExtendedProperty).map((s) => s.split('='));
+    return (ev, startMs, endMs, includeCancelled) => {
+      if (ev.status === 'cancelled' && !params.showDeleted && updatedMin === undefined && !includeCancelled)
+        return false;
+      if (timeMin !== undefined && !(endMs > timeMin || (endMs === startMs && startMs >= timeMin)))
+        return false;
+      if (timeMax !== undefined && !(startMs < timeMax)) return false;
+      if (updatedMin !== undefined && ev.us / 1000 < updatedMin) return false;
+      if (params.iCalUID !== undefined && ev.data.iCalUID !== params.iCalUID) return false;
+      if (types.length && !types.includes((ev.data.eventType as string) ?? 'default')) return false;
+      const ext = ev.data.extendedProperties as
+        | { private?: Record<string, string>; shared?: Record<string, string> }
+        | undefined;
+      for (const [k, v] of priv) if (ext?.private?.[k] !== v) return false;
+      for (const [k, v] of shared) if (ext?.shared?.[k] !== v) return false;
+      if (q) {
+        const d = ev.data;
+        const hay = [
+          d.summary,
+          d.description,
+          d.location,
+          ...(d.attendees ?? []).flatMap((a) => [a.email, a.displayName]),
+        ]
+          .filter(Boolean)
+          .join('\n')
+          .toLowerCase();
+        if (!q.split(/\s+/).every((w) => hay.includes(w))) return false;
+      }
+      return true;
+    };
+  }
+}
+
+type Filter = (ev: Stored, startMs: number, endMs: number, includeCancelled?: boolean) => boolean;
+
+function etagMatches(header: string, etag: string): boolean {
+  return header
+    .split(',')
+    .map((s) => s.trim())
+    .some((s) => s === '*' || s === etag || s === etag.replace(/"/g, '') || s.replace(/^W\//, '') === etag);
+}
+
+function mergePatch(target: unknown, patch: unknown): unknown {
+  if (!isPlainObject(patch) || !isPlainObject(target)) return patch;
+  const out: Record<string, unknown> = { ...target };
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete out[k];
+    else out[k] = mergePatch(out[k], v);
+  }
+  return out;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function insertAfter<T extends Record<string, unknown>>(
+  obj: T,
+  after: string,
+  key: string,
+  value: unknown,
+): T {
+  const out: Record<string, unknown> = {};
+  let placed = false;
+  for (const [k, v] of Object.entries(obj)) {
+    out[k] = v;
+    if (k === 'email' && !('displayName' in obj)) {
+      out[key] = value;
+      placed = true;
+    }
+    if (k === after) {
+      out[key] = value;
+      placed = true;
+    }
+  }
+  if (!placed) out[key] = value;
+  return out as T;
+}
+
+/** An expansion bound safely past every exception's original start (moved exceptions move at most a year). */
+function maxKey(m: Map<number | string, Stored>): number {
+  let max = 0;
+  for (const exc of m.values())
+    max = Math.max(max, exc.startMs, typeof exc.origKey === 'number' ? exc.origKey : 0);
+  return max + 366 * 86_400_000;
+}
+
+/** Collection etag: an opaque 16-character `p3…` string that changes with the calendar (fixtures §6). */
+function collectionEtag(cal: CalendarState): string {
+  const n = (cal.log.length * 2654435761 + cal.gen) >>> 0;
+  return `"p3${n.toString(32).padStart(14, '0').slice(-14)}"`;
+}
+
+export { GoogleApiError };

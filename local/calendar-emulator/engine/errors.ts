@@ -1,0 +1,157 @@
+/**
+ * Google API errors for the Calendar emulator: one class carrying Google's error body, the
+ * constructors for every error the emulator can raise (bodies copied from
+ * reference/calendar-fixtures.md §5 and calendar-api.md §1.7 / §2.2), and the Apps Script form of an
+ * error (`GoogleJsonResponseException`) used by a local Apps Script runtime.
+ */
+
+export interface GoogleErrorItem {
+  domain: string;
+  reason: string;
+  message: string;
+  locationType?: string;
+  location?: string;
+}
+
+export interface GoogleErrorBody {
+  error: { errors: GoogleErrorItem[]; code: number; message: string };
+}
+
+/** An error the engine throws; `toBody()` is exactly what the HTTP front sends. */
+export class GoogleApiError extends Error {
+  readonly code: number;
+  readonly errors: GoogleErrorItem[];
+
+  constructor(code: number, item: GoogleErrorItem) {
+    super(item.message);
+    this.name = 'GoogleApiError';
+    this.code = code;
+    this.errors = [item];
+  }
+
+  get reason(): string {
+    return this.errors[0].reason;
+  }
+
+  toBody(): GoogleErrorBody {
+    // Key order as Google sends it: errors, code, message.
+    return { error: { errors: this.errors.map((e) => ({ ...e })), code: this.code, message: this.message } };
+  }
+}
+
+function err(code: number, domain: string, reason: string, message: string, location?: [string, string]) {
+  const item: GoogleErrorItem = { domain, reason, message };
+  if (location) {
+    item.locationType = location[0];
+    item.location = location[1];
+  }
+  return new GoogleApiError(code, item);
+}
+
+export const Errors = {
+  notFound: () => err(404, 'global', 'notFound', 'Not Found'),
+  deleted: () => err(410, 'global', 'deleted', 'Resource has been deleted'),
+  conditionNotMet: () => err(412, 'global', 'conditionNotMet', 'Precondition Failed', ['header', 'If-Match']),
+  duplicate: () => err(409, 'global', 'duplicate', 'The requested identifier already exists.'),
+  fullSyncRequired: () =>
+    err(410, 'calendar', 'fullSyncRequired', 'Sync token is no longer valid, a full sync is required.', [
+      'parameter',
+      'syncToken',
+    ]),
+  updatedMinTooLongAgo: () =>
+    err(
+      410,
+      'calendar',
+      'updatedMinTooLongAgo',
+      'The requested minimum modification time lies too far in the past.',
+      ['parameter', 'updatedMin'],
+    ),
+  /** Corrupt or foreign sync token: a 400, not a 410 (fixtures §5.2; reason "invalid" unverified). */
+  invalidSyncToken: () => err(400, 'global', 'invalid', 'Invalid sync token value.'),
+  invalidPageToken: () => err(400, 'global', 'invalid', 'Invalid page token value.'),
+  /** COMMUNITY text (calendar-api.md §1.3); domain unconfirmed. */
+  syncTokenWithRequestRestrictions: () =>
+    err(
+      400,
+      'calendar',
+      'syncTokenWithRequestRestrictions',
+      'Sync token cannot be used with other request restrictions.',
+    ),
+  timeRangeEmpty: (location = 'timeMax') =>
+    err(400, 'calendar', 'timeRangeEmpty', 'The specified time range is empty.', ['parameter', location]),
+  orderingNotAvailable: () =>
+    err(400, 'global', 'badRequest', 'The requested ordering is not available for the particular query.'),
+  invalid: (message: string, location?: string) =>
+    err(400, 'global', 'invalid', message, location ? ['parameter', location] : undefined),
+  required: (message: string) => err(400, 'global', 'required', message),
+  invalidParameter: (name: string, message?: string) =>
+    err(400, 'global', 'invalidParameter', message ?? `Invalid value for parameter: ${name}`, [
+      'parameter',
+      name,
+    ]),
+  parseError: () => err(400, 'global', 'parseError', 'Parse Error'),
+  badRequest: (message = 'Bad Request') => err(400, 'global', 'badRequest', message),
+  authError: () => err(401, 'global', 'authError', 'Invalid Credentials', ['header', 'Authorization']),
+  forbiddenForNonOrganizer: () =>
+    err(
+      403,
+      'calendar',
+      'forbiddenForNonOrganizer',
+      'Shared properties can only be changed by the organizer of the event.',
+    ),
+  notModified: () => err(304, 'global', 'notModified', 'Not Modified'),
+};
+
+/** Google's body for an injected fault: known reasons get their documented domain and message. */
+export function faultError(status: number, reason?: string): GoogleApiError {
+  const known: Record<string, [string, string]> = {
+    rateLimitExceeded: ['usageLimits', 'Rate Limit Exceeded'],
+    userRateLimitExceeded: ['usageLimits', 'User Rate Limit Exceeded'],
+    quotaExceeded: ['usageLimits', 'Calendar usage limits exceeded.'],
+    backendError: ['global', 'Backend Error'],
+    notFound: ['global', 'Not Found'],
+    deleted: ['global', 'Resource has been deleted'],
+    conditionNotMet: ['global', 'Precondition Failed'],
+    authError: ['global', 'Invalid Credentials'],
+    fullSyncRequired: ['calendar', 'Sync token is no longer valid, a full sync is required.'],
+    badRequest: ['global', 'Bad Request'],
+    forbidden: ['global', 'Forbidden'],
+  };
+  const defaults: Record<number, string> = {
+    400: 'badRequest',
+    401: 'authError',
+    403: 'forbidden',
+    404: 'notFound',
+    410: 'deleted',
+    412: 'conditionNotMet',
+    429: 'rateLimitExceeded',
+    500: 'backendError',
+    503: 'backendError',
+  };
+  const r = reason ?? defaults[status] ?? 'backendError';
+  const [domain, message] = known[r] ?? ['global', r];
+  return err(status, domain, r, message);
+}
+
+/** What Apps Script's advanced Calendar service throws (apps-script-services.md §0, §11, §13 #28). */
+export interface AppsScriptError extends Error {
+  name: 'GoogleJsonResponseException';
+  details: { code: number; message: string; errors: GoogleErrorItem[] };
+}
+
+/**
+ * Builds the Apps Script form of an API error. `method` is the API method name
+ * (`list`, `get`, `insert`, `patch`, `update`, `delete`, `instances`; `remove` maps to `delete`
+ * because that is the name Google puts in the message). `prefix=false` gives the bare form the
+ * official samples compare against.
+ */
+export function toAppsScriptError(e: GoogleApiError, method: string, prefix = true): AppsScriptError {
+  const apiMethod = method === 'remove' ? 'delete' : method;
+  const message = prefix
+    ? `API call to calendar.events.${apiMethod} failed with error: ${e.message}`
+    : e.message;
+  const out = new Error(message) as AppsScriptError;
+  out.name = 'GoogleJsonResponseException';
+  out.details = { code: e.code, message: e.message, errors: e.errors.map((x) => ({ ...x })) };
+  return out;
+}

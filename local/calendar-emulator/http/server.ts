@@ -1,0 +1,341 @@
+/**
+ * HTTP front of the Calendar emulator (fastify): the Calendar API v3 events REST surface and the
+ * `/emulator/v1/` control endpoints of spec/local-tools.md. It only translates HTTP to engine calls:
+ * bearer token → acting user, query strings → typed parameters, GoogleApiError → Google's error
+ * body. Any bad input becomes a Google-shaped 400; nothing a client sends can crash the process.
+ */
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { CalendarEngine } from '../engine/engine';
+import { Errors, faultError, GoogleApiError } from '../engine/errors';
+import type { EngineOptions } from '../engine/types';
+
+export interface ServerOptions {
+  /** The engine to serve; default a new one built from `engineOptions`. */
+  engine?: CalendarEngine;
+  engineOptions?: EngineOptions;
+  /** Largest accepted request body in bytes; larger ones get a 400. Default 1 MiB. */
+  bodyLimit?: number;
+}
+
+interface Fault {
+  method?: string;
+  pathPattern?: RegExp;
+  status: number;
+  reason?: string;
+  remaining: number;
+}
+
+type ParamType = 'string' | 'boolean' | 'integer' | 'strings';
+
+/** Google's standard query parameters, accepted (and ignored) on every method. */
+const STANDARD: Record<string, ParamType> = {
+  alt: 'string',
+  fields: 'string',
+  key: 'string',
+  prettyPrint: 'boolean',
+  quotaUser: 'string',
+  userIp: 'string',
+  access_token: 'string',
+  oauth_token: 'string',
+  upload_protocol: 'string',
+  uploadType: 'string',
+  callback: 'string',
+  '$.xgafv': 'string',
+};
+
+const LIST: Record<string, ParamType> = {
+  alwaysIncludeEmail: 'boolean',
+  eventTypes: 'strings',
+  iCalUID: 'string',
+  maxAttendees: 'integer',
+  maxResults: 'integer',
+  orderBy: 'string',
+  pageToken: 'string',
+  privateExtendedProperty: 'strings',
+  q: 'string',
+  sharedExtendedProperty: 'strings',
+  showDeleted: 'boolean',
+  showHiddenInvitations: 'boolean',
+  singleEvents: 'boolean',
+  syncToken: 'string',
+  timeMax: 'string',
+  timeMin: 'string',
+  timeZone: 'string',
+  updatedMin: 'string',
+};
+const GET: Record<string, ParamType> = {
+  alwaysIncludeEmail: 'boolean',
+  maxAttendees: 'integer',
+  timeZone: 'string',
+};
+const WRITE: Record<string, ParamType> = {
+  conferenceDataVersion: 'integer',
+  maxAttendees: 'integer',
+  sendNotifications: 'boolean',
+  sendUpdates: 'string',
+  supportsAttachments: 'boolean',
+  alwaysIncludeEmail: 'boolean',
+};
+const DELETE: Record<string, ParamType> = { sendNotifications: 'boolean', sendUpdates: 'string' };
+const INSTANCES: Record<string, ParamType> = {
+  alwaysIncludeEmail: 'boolean',
+  maxAttendees: 'integer',
+  maxResults: 'integer',
+  originalStart: 'string',
+  pageToken: 'string',
+  showDeleted: 'boolean',
+  timeMax: 'string',
+  timeMin: 'string',
+  timeZone: 'string',
+};
+
+/** Converts a raw query to typed parameters; unknown names and malformed values are a 400. */
+function parseQuery(raw: unknown, allowed: Record<string, ParamType>): Record<string, any> {
+  const out: Record<string, any> = {};
+  for (const [name, value] of Object.entries((raw ?? {}) as Record<string, string | string[]>)) {
+    const type = allowed[name] ?? STANDARD[name];
+    if (!type) throw Errors.invalidParameter(name, `Unknown parameter: ${name}`);
+    const values = Array.isArray(value) ? value : [value];
+    if (type === 'strings') {
+      out[name] = values;
+      continue;
+    }
+    if (values.length > 1) throw Errors.invalidParameter(name, `Parameter ${name} must not be repeated.`);
+    const v = values[0];
+    if (type === 'boolean') {
+      if (v !== 'true' && v !== 'false')
+        throw Errors.invalidParameter(name, `Invalid boolean value: '${v}'.`);
+      out[name] = v === 'true';
+    } else if (type === 'integer') {
+      if (!/^-?\d{1,9}$/.test(v)) throw Errors.invalidParameter(name, `Invalid integer value: '${v}'.`);
+      out[name] = Number(v);
+    } else out[name] = v;
+  }
+  for (const k of Object.keys(STANDARD)) delete out[k];
+  return out;
+}
+
+function bearer(req: FastifyRequest): string {
+  const h = req.headers.authorization;
+  const m = typeof h === 'string' ? /^Bearer\s+(\S.*)$/i.exec(h.trim()) : null;
+  if (m) return m[1].trim();
+  const q = req.query as Record<string, unknown> | undefined;
+  const t = q?.access_token ?? q?.oauth_token;
+  if (typeof t === 'string' && t) return t;
+  throw Errors.authError();
+}
+
+function header(req: FastifyRequest, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v.join(',') : v;
+}
+
+function sendError(reply: FastifyReply, e: GoogleApiError) {
+  if (e.code === 304) return reply.code(304).send();
+  return reply.code(e.code).header('content-type', 'application/json; charset=UTF-8').send(e.toBody());
+}
+
+/** Builds the fastify app (not listening). `app.engine` is the engine it serves. */
+export function buildServer(options: ServerOptions = {}): FastifyInstance & { engine: CalendarEngine } {
+  const engine = options.engine ?? new CalendarEngine(options.engineOptions);
+  const bodyLimit = options.bodyLimit ?? 1024 * 1024;
+  const app = Fastify({ logger: false, bodyLimit, maxParamLength: 2048 });
+  let faults: Fault[] = [];
+  let latencyMs = 0;
+
+  // JSON bodies: our own parser so that malformed JSON gives Google's parseError body.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string', bodyLimit }, (_req, body, done) => {
+    const text = String(body);
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(Errors.parseError(), undefined);
+    }
+  });
+
+  app.setErrorHandler((error: any, _req, reply) => {
+    if (error instanceof GoogleApiError) return sendError(reply, error);
+    if (error?.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+      return sendError(reply, Errors.badRequest('Request payload size exceeds the limit.'));
+    if (typeof error?.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500)
+      return sendError(reply, Errors.badRequest());
+    return sendError(reply, faultError(500, 'backendError'));
+  });
+  app.setNotFoundHandler((_req, reply) => sendError(reply, Errors.notFound()));
+
+  // Fault and latency injection apply to the Google API surface only, never to the control endpoints.
+  app.addHook('onRequest', async (req, reply) => {
+    if (!req.url.startsWith('/calendar/v3/')) return;
+    if (latencyMs > 0) await new Promise((r) => setTimeout(r, latencyMs));
+    const path = req.url.split('?')[0];
+    const fault = faults.find(
+      (f) =>
+        f.remaining > 0 &&
+        (!f.method || f.method.toUpperCase() === req.method) &&
+        (!f.pathPattern || f.pathPattern.test(path) || f.pathPattern.test(decodeURIComponent(path))),
+    );
+    if (fault) {
+      fault.remaining--;
+      faults = faults.filter((f) => f.remaining > 0);
+      return sendError(reply, faultError(fault.status, fault.reason));
+    }
+  });
+
+  type P = { calendarId: string; eventId: string };
+  const base = '/calendar/v3/calendars/:calendarId/events';
+  const conds = (req: FastifyRequest) => ({
+    ifMatch: header(req, 'if-match'),
+    ifNoneMatch: header(req, 'if-none-match'),
+  });
+
+  app.get<{ Params: P }>(base, async (req) =>
+    engine.list(bearer(req), req.params.calendarId, parseQuery(req.query, LIST)),
+  );
+  app.post<{ Params: P }>(base, async (req) =>
+    engine.insert(bearer(req), req.params.calendarId, req.body, parseQuery(req.query, WRITE)),
+  );
+  app.get<{ Params: P }>(`${base}/:eventId`, async (req) =>
+    engine.get(
+      bearer(req),
+      req.params.calendarId,
+      req.params.eventId,
+      parseQuery(req.query, GET),
+      conds(req),
+    ),
+  );
+  app.put<{ Params: P }>(`${base}/:eventId`, async (req) =>
+    engine.update(
+      bearer(req),
+      req.params.calendarId,
+      req.params.eventId,
+      req.body,
+      parseQuery(req.query, WRITE),
+      conds(req),
+    ),
+  );
+  app.patch<{ Params: P }>(`${base}/:eventId`, async (req) =>
+    engine.patch(
+      bearer(req),
+      req.params.calendarId,
+      req.params.eventId,
+      req.body,
+      parseQuery(req.query, WRITE),
+      conds(req),
+    ),
+  );
+  app.delete<{ Params: P }>(`${base}/:eventId`, async (req, reply) => {
+    engine.delete(
+      bearer(req),
+      req.params.calendarId,
+      req.params.eventId,
+      parseQuery(req.query, DELETE),
+      conds(req),
+    );
+    return reply.code(204).send();
+  });
+  app.get<{ Params: P }>(`${base}/:eventId/instances`, async (req) =>
+    engine.instances(
+      bearer(req),
+      req.params.calendarId,
+      req.params.eventId,
+      parseQuery(req.query, INSTANCES),
+    ),
+  );
+
+  // ---- control endpoints (not part of Google's API)
+  app.post('/emulator/v1/reset', async () => {
+    engine.reset();
+    faults = [];
+    latencyMs = 0;
+    return { ok: true };
+  });
+  app.post<{ Params: { calendarId: string } }>(
+    '/emulator/v1/calendars/:calendarId/invalidate-sync-tokens',
+    async (req) => {
+      const auth = header(req, 'authorization');
+      const actor = auth ? bearer(req) : '';
+      if (req.params.calendarId === 'primary' && !actor)
+        throw Errors.badRequest('primary needs a bearer token');
+      engine.invalidateSyncTokens(actor, req.params.calendarId);
+      return { ok: true };
+    },
+  );
+  app.post('/emulator/v1/faults', async (req) => {
+    const b = req.body as Record<string, unknown> | undefined;
+    if (!b || typeof b !== 'object' || Array.isArray(b)) throw Errors.badRequest('Expected a JSON object.');
+    const { method, pathPattern, status, reason, count } = b;
+    if (!Number.isInteger(status) || (status as number) < 100 || (status as number) > 599)
+      throw Errors.invalid('status must be an HTTP status code', 'status');
+    if (count !== undefined && (!Number.isInteger(count) || (count as number) < 1))
+      throw Errors.invalid('count must be a positive integer', 'count');
+    if (method !== undefined && typeof method !== 'string')
+      throw Errors.invalid('method must be a string', 'method');
+    if (reason !== undefined && typeof reason !== 'string')
+      throw Errors.invalid('reason must be a string', 'reason');
+    let pattern: RegExp | undefined;
+    if (pathPattern !== undefined) {
+      try {
+        pattern = new RegExp(pathPattern as string);
+      } catch {
+        throw Errors.invalid('pathPattern must be a regular expression', 'pathPattern');
+      }
+    }
+    faults.push({
+      method: method as string | undefined,
+      pathPattern: pattern,
+      status: status as number,
+      reason: reason as string | undefined,
+      remaining: (count as number | undefined) ?? 1,
+    });
+    return { ok: true, pending: faults.length };
+  });
+  app.delete('/emulator/v1/faults', async () => {
+    faults = [];
+    return { ok: true };
+  });
+  app.post('/emulator/v1/latency', async (req) => {
+    const ms = (req.body as { ms?: unknown } | undefined)?.ms;
+    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0 || ms > 600_000)
+      throw Errors.invalid('ms must be a number between 0 and 600000', 'ms');
+    latencyMs = ms;
+    return { ok: true };
+  });
+  app.post<{ Params: { calendarId: string; eventId: string } }>(
+    '/emulator/v1/calendars/:calendarId/events/:eventId/split',
+    async (req) =>
+      engine.splitSeries(
+        bearer(req),
+        req.params.calendarId,
+        req.params.eventId,
+        (req.body ?? {}) as object as Record<string, unknown>,
+      ),
+  );
+
+  return Object.assign(app, { engine });
+}
+
+/** Starts a server on 127.0.0.1 (port 0 = any free port). */
+export async function startServer(
+  port: number,
+  options: ServerOptions = {},
+): Promise<{
+  app: FastifyInstance;
+  engine: CalendarEngine;
+  port: number;
+  url: string;
+  close: () => Promise<void>;
+}> {
+  const app = buildServer(options);
+  await app.listen({ host: '127.0.0.1', port });
+  const address = app.server.address();
+  const actual = typeof address === 'object' && address ? address.port : port;
+  return {
+    app,
+    engine: app.engine,
+    port: actual,
+    url: `http://127.0.0.1:${actual}`,
+    close: () => app.close(),
+  };
+}

@@ -1,0 +1,84 @@
+/**
+ * CLI entry of the Calendar emulator: `npm run emulator -- --port N [switches]`. Listens on
+ * 127.0.0.1 only, prints exactly one `listening on http://127.0.0.1:<port>` line to stdout once it
+ * accepts requests, and stops cleanly on SIGTERM / SIGINT. Switches are listed in README.md.
+ */
+import { parseArgs } from 'node:util';
+import { startServer } from './http/server';
+
+const usage = `usage: npm run emulator -- --port <port> [--time-zone UTC] [--bare-errors]
+  [--no-orderby-quirk] [--sync-token-max-age-ms N] [--updated-min-horizon-ms N]
+  [--max-instances N] [--body-limit BYTES] [--secret S]`;
+
+function intOption(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) {
+    process.stderr.write(`--${name} needs a non-negative integer\n${usage}\n`);
+    process.exit(2);
+  }
+  return Number(value);
+}
+
+async function main(): Promise<void> {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        port: { type: 'string', default: '0' },
+        'time-zone': { type: 'string' },
+        'bare-errors': { type: 'boolean', default: false },
+        'no-orderby-quirk': { type: 'boolean', default: false },
+        'sync-token-max-age-ms': { type: 'string' },
+        'updated-min-horizon-ms': { type: 'string' },
+        'max-instances': { type: 'string' },
+        'body-limit': { type: 'string' },
+        secret: { type: 'string' },
+        help: { type: 'boolean', default: false },
+      },
+      strict: true,
+    }));
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n${usage}\n`);
+    process.exit(2);
+  }
+  if (values.help) {
+    process.stdout.write(`${usage}\n`);
+    return;
+  }
+  const port = intOption('port', values.port as string)!;
+  const server = await startServer(port, {
+    bodyLimit: intOption('body-limit', values['body-limit'] as string | undefined),
+    engineOptions: {
+      defaultTimeZone: values['time-zone'] as string | undefined,
+      appsScriptErrorPrefix: !values['bare-errors'],
+      orderBySuppressesSyncToken: !values['no-orderby-quirk'],
+      syncTokenMaxAgeMs: intOption(
+        'sync-token-max-age-ms',
+        values['sync-token-max-age-ms'] as string | undefined,
+      ),
+      updatedMinHorizonMs: intOption(
+        'updated-min-horizon-ms',
+        values['updated-min-horizon-ms'] as string | undefined,
+      ),
+      maxInstancesPerSeries: intOption('max-instances', values['max-instances'] as string | undefined),
+      secret: values.secret as string | undefined,
+    },
+  });
+  process.stdout.write(`listening on ${server.url}\n`);
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+main().catch((e) => {
+  process.stderr.write(`calendar emulator failed to start: ${(e as Error).message}\n`);
+  process.exit(1);
+});
