@@ -1,0 +1,432 @@
+/**
+ * The reference conference server as a fastify app (shared/spec/conference-api.md under `/api`), without
+ * listening: `buildConferenceApp` wires routes, authentication, body parsing, errors and fault injection
+ * around a ConferenceStore. `server.ts` listens; `main.ts` is the CLI.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import {
+  CONFERENCE_ID_PATTERN,
+  CONFERENCE_LIMITS,
+  type Conference,
+  type DialIn,
+  type OccurrenceOverride,
+} from '../../contracts/conference-api';
+import { type ConferenceState, type ConferenceStore, stateOf } from './db';
+import { ApiError, codeForStatus } from './errors';
+import { FaultInjector, type FaultRule } from './faults';
+import {
+  checkRange,
+  isOccurrenceKey,
+  parseCreateBody,
+  parseFaultBody,
+  parseOccurrenceBody,
+  parsePatchBody,
+  SERVER_LIMITS,
+} from './schemas';
+
+export const API_PREFIX = '/api';
+export const ADMIN_PREFIX = '/admin/v1';
+export const DEFAULT_JOIN_BASE_URL = 'https://conference.example.test/j/';
+
+export interface ConferenceAppOptions {
+  store: ConferenceStore;
+  apiKey: string;
+  /** Prefix of every joinUrl; the conference id is appended. Must be https. */
+  joinBaseUrl?: string;
+  /** Serve the fault-injection endpoints under /admin/v1 (404 otherwise). */
+  enableAdmin?: boolean;
+  /** Give conferences a dial-in (deterministic per id). Default true. */
+  dialIn?: boolean;
+  /** Clock and id source, injectable for tests. */
+  now?: () => Date;
+  newId?: () => string;
+  /** Fastify's request logging (never includes headers, so never the key). Default off. */
+  logger?: boolean;
+}
+
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+const ROUTE_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+
+function sha256(text: string): Buffer {
+  return createHash('sha256').update(text, 'utf8').digest();
+}
+
+/** A dial-in derived from the id: the same conference always gets the same one, across restarts and updates. */
+export function dialInFor(id: string): DialIn {
+  const digest = sha256(`dial-in:${id}`);
+  // +1 202 555 01xx is a range reserved for fiction, so a test number can never ring a real phone.
+  const line = String(digest.readUInt16BE(0) % 100).padStart(2, '0');
+  const pin = String(digest.readUInt32BE(2) % 1_000_000_000).padStart(9, '0');
+  return { number: `+120255501${line}`, pin };
+}
+
+/** `If-Match`: `"3"`, `3`, `W/"3"` or `*`; undefined when absent. */
+function parseIfMatch(header: string | string[] | undefined): number | '*' | undefined {
+  if (header === undefined) return undefined;
+  const value = (Array.isArray(header) ? header.join(',') : header).trim();
+  if (value === '*') return '*';
+  const m = /^(?:W\/)?(?:"(\d{1,15})"|(\d{1,15}))$/.exec(value);
+  if (!m) throw ApiError.invalid('If-Match must be a version: "3" (quoted) or 3');
+  return Number(m[1] ?? m[2]);
+}
+
+function checkIfMatch(expected: number | '*' | undefined, current: Conference): void {
+  if (expected === undefined || expected === '*') return;
+  if (expected !== current.version) {
+    throw new ApiError(
+      412,
+      `version mismatch: If-Match asked for version ${expected}, the conference is at version ${current.version}`,
+    );
+  }
+}
+
+function normaliseAttendees(attendees: string[]): string[] {
+  // Lower-cased and de-duplicated, first occurrence wins, so the order a client sent is kept.
+  return [...new Set(attendees.map((a) => a.toLowerCase()))];
+}
+
+function normaliseOverride(body: OccurrenceOverride): OccurrenceOverride {
+  return {
+    startTime: body.startTime ?? null,
+    endTime: body.endTime ?? null,
+    startDate: body.startDate ?? null,
+    endDate: body.endDate ?? null,
+    cancelled: body.cancelled ?? false,
+  };
+}
+
+function sortedOccurrences(
+  occurrences: Record<string, OccurrenceOverride>,
+): Record<string, OccurrenceOverride> {
+  // A fixed key order keeps the stored JSON canonical, so "did anything change" is a string comparison.
+  const out: Record<string, OccurrenceOverride> = {};
+  for (const key of Object.keys(occurrences).sort()) out[key] = occurrences[key];
+  return out;
+}
+
+/** The canonical state (fixed key order) after applying a validated PATCH body to the current state. */
+function applyPatch(current: ConferenceState, patch: Record<string, unknown>): ConferenceState {
+  const next: ConferenceState = { ...current };
+  const target = next as unknown as Record<string, unknown>;
+  for (const [field, value] of Object.entries(patch)) target[field] = value;
+  next.attendees = normaliseAttendees(next.attendees);
+  return {
+    title: next.title,
+    startTime: next.startTime,
+    endTime: next.endTime,
+    startDate: next.startDate,
+    endDate: next.endDate,
+    timeZone: next.timeZone,
+    recurrence: next.recurrence,
+    attendees: next.attendees,
+    occurrences: sortedOccurrences(next.occurrences),
+  };
+}
+
+function apiKeyMatcher(apiKey: string): (header: string | undefined) => boolean {
+  const expected = sha256(apiKey);
+  return (header) => {
+    const m = header === undefined ? null : /^Bearer +(.+)$/i.exec(header);
+    // Comparing fixed-length digests in constant time: neither the key's content nor its length leaks through
+    // response timing. Hash first even when the header is malformed, so that path costs the same.
+    const presented = sha256(m ? m[1].trim() : '');
+    return timingSafeEqual(presented, expected) && m !== null;
+  };
+}
+
+export function buildConferenceApp(options: ConferenceAppOptions): FastifyInstance {
+  const { store } = options;
+  if (!options.apiKey) throw new Error('an API key is required');
+  const joinBaseUrl = options.joinBaseUrl ?? DEFAULT_JOIN_BASE_URL;
+  if (!/^https:\/\/[^/\s]+\/\S*$/.test(joinBaseUrl)) {
+    throw new Error(`join base URL must be an https URL with a path, e.g. ${DEFAULT_JOIN_BASE_URL}`);
+  }
+  const withDialIn = options.dialIn ?? true;
+  const now = options.now ?? (() => new Date());
+  const newId = options.newId ?? (() => randomBytes(16).toString('base64url'));
+  const keyMatches = apiKeyMatcher(options.apiKey);
+  const faults = new FaultInjector();
+
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: CONFERENCE_LIMITS.maxBodyBytes,
+    // Node's default of 5 s would cut off slow clients under load; the server is local, so be generous.
+    requestTimeout: 60_000,
+  });
+
+  // Every body is parsed as JSON whatever its Content-Type (the spec has only JSON, and a client that forgets
+  // the header should get validation errors about its JSON, not an unlisted 415). An empty body is "no body".
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
+    const text = body as string;
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(ApiError.invalid('the request body is not valid JSON'), undefined);
+    }
+  });
+
+  app.setErrorHandler((error: unknown, request, reply) => {
+    let apiError: ApiError;
+    if (error instanceof ApiError) {
+      apiError = error;
+    } else {
+      const e = error as { statusCode?: number; code?: string; message?: string };
+      const status = e.statusCode ?? 500;
+      if (status === 413 || e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+        apiError = new ApiError(413, `the request body is over ${CONFERENCE_LIMITS.maxBodyBytes} bytes`);
+      } else if (status >= 400 && status < 500) {
+        // Fastify's own client errors (bad encodings, invalid headers): the spec has one code for them.
+        apiError = new ApiError(400, 'the request is malformed', {}, 'INVALID_ARGUMENT');
+      } else {
+        request.log.error({ err: error }, 'unexpected error');
+        apiError = new ApiError(500, 'internal error');
+      }
+    }
+    void sendError(reply, apiError);
+  });
+
+  app.setNotFoundHandler((_request, reply) => {
+    void sendError(reply, new ApiError(404, 'no such endpoint'));
+  });
+
+  function sendError(reply: FastifyReply, error: ApiError): FastifyReply {
+    return reply
+      .code(error.status)
+      .headers(error.headers)
+      .header('content-type', JSON_CONTENT_TYPE)
+      .header('cache-control', 'no-store')
+      .send({ error: { code: error.code, message: error.message } });
+  }
+
+  function pathOf(request: FastifyRequest): string {
+    const q = request.url.indexOf('?');
+    return q < 0 ? request.url : request.url.slice(0, q);
+  }
+
+  // Order matters: injected faults first (they stand for failures in front of the service, such as a rate
+  // limiter), then authentication, for every path under /api including unknown ones, so a missing key never
+  // learns which routes exist.
+  app.addHook('onRequest', async (request) => {
+    const path = pathOf(request);
+    const isApi = path === API_PREFIX || path.startsWith(`${API_PREFIX}/`);
+    const isAdmin = options.enableAdmin && path.startsWith(`${ADMIN_PREFIX}/`);
+    if (isApi) {
+      const fault = faults.take(request.method, path);
+      if (fault) {
+        if (fault.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+        if (fault.error) throw fault.error;
+      }
+    }
+    if ((isApi || isAdmin) && !keyMatches(request.headers.authorization)) {
+      throw new ApiError(401, 'missing or invalid API key (expected Authorization: Bearer <key>)');
+    }
+  });
+
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('cache-control', 'no-store');
+    return payload;
+  });
+
+  function sendConference(reply: FastifyReply, conference: Conference, status = 200): FastifyReply {
+    return reply
+      .code(status)
+      .header('content-type', JSON_CONTENT_TYPE)
+      .header('etag', `"${conference.version}"`)
+      .send(conference);
+  }
+
+  function requireId(id: string): void {
+    // An id the server could never have assigned is simply unknown.
+    if (!CONFERENCE_ID_PATTERN.test(id)) throw ApiError.notFound();
+  }
+
+  function requireOccurrenceKey(key: string): void {
+    if (!isOccurrenceKey(key)) {
+      throw ApiError.invalid(
+        `occurrence key "${key.slice(0, 64)}" must be the instance's original start as YYYYMMDDTHHMMSSZ (UTC) ` +
+          'or YYYYMMDD (all-day)',
+      );
+    }
+  }
+
+  const timestamp = () => now().toISOString();
+
+  /** Registers a path's handlers and answers 405 (with Allow) for the methods it does not serve. */
+  function routes(
+    url: string,
+    handlers: Partial<
+      Record<'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', (req: any, reply: FastifyReply) => unknown>
+    >,
+  ): void {
+    const served = Object.keys(handlers);
+    for (const [method, handler] of Object.entries(handlers)) {
+      app.route({ method, url, handler: handler as any });
+    }
+    const allow = served.includes('GET') ? [...served, 'HEAD'] : served;
+    const others = ROUTE_METHODS.filter((m) => !allow.includes(m));
+    app.route({
+      method: [...others],
+      url,
+      handler: async () => {
+        throw new ApiError(
+          405,
+          `method not allowed here; allowed: ${allow.join(', ')}`,
+          { allow: allow.join(', ') },
+          'INVALID_ARGUMENT',
+        );
+      },
+    });
+  }
+
+  routes(`${API_PREFIX}/v1/conferences`, {
+    POST: async (request: FastifyRequest<{ Body: unknown }>, reply) => {
+      const rawKey = request.headers['idempotency-key'];
+      const key = Array.isArray(rawKey) ? rawKey.join(', ') : rawKey;
+      if (key === undefined || key.length === 0) {
+        throw ApiError.invalid('the Idempotency-Key header is required (1-255 characters)');
+      }
+      if (key.length > CONFERENCE_LIMITS.maxIdempotencyKeyLength) {
+        throw ApiError.invalid(
+          `the Idempotency-Key header is ${key.length} characters; at most ` +
+            `${CONFERENCE_LIMITS.maxIdempotencyKeyLength} are allowed`,
+        );
+      }
+      // The body is validated even on a repeat: whether a request is well-formed must not depend on server state.
+      const body = parseCreateBody(request.body);
+      const state = applyPatch(
+        {
+          title: '',
+          startTime: null,
+          endTime: null,
+          startDate: null,
+          endDate: null,
+          timeZone: null,
+          recurrence: [],
+          attendees: [],
+          occurrences: {},
+        },
+        Object.fromEntries(Object.entries(body).filter(([k]) => k !== 'calendarId' && k !== 'eventId')),
+      );
+      checkRange(state);
+      const id = newId();
+      const { conference, created } = store.createOrGet({
+        id,
+        idempotencyKey: key,
+        calendarId: (body.calendarId as string | undefined) ?? '',
+        eventId: (body.eventId as string | undefined) ?? '',
+        joinUrl: joinBaseUrl + id,
+        dialIn: withDialIn ? dialInFor(id) : null,
+        state,
+        now: timestamp(),
+      });
+      reply.header('location', `${API_PREFIX}/v1/conferences/${conference.id}`);
+      return sendConference(reply, conference, created ? 201 : 200);
+    },
+    GET: async (request: FastifyRequest<{ Querystring: Record<string, unknown> }>, reply) => {
+      const filter: { calendarId?: string; eventId?: string } = {};
+      for (const [name, value] of Object.entries(request.query ?? {})) {
+        if (name !== 'calendarId' && name !== 'eventId') {
+          throw ApiError.invalid(
+            `unknown query parameter "${name.slice(0, 64)}" (allowed: calendarId, eventId)`,
+          );
+        }
+        if (typeof value !== 'string') throw ApiError.invalid(`query parameter "${name}" must be given once`);
+        filter[name] = value;
+      }
+      const items = store.list(filter, CONFERENCE_LIMITS.maxListItems);
+      return reply.code(200).header('content-type', JSON_CONTENT_TYPE).send({ items });
+    },
+  });
+
+  routes(`${API_PREFIX}/v1/conferences/:id`, {
+    GET: async (request: FastifyRequest<{ Params: { id: string } }>, reply) => {
+      requireId(request.params.id);
+      const conference = store.get(request.params.id);
+      if (!conference) throw ApiError.notFound();
+      return sendConference(reply, conference);
+    },
+    PATCH: async (request: FastifyRequest<{ Params: { id: string }; Body: unknown }>, reply) => {
+      const ifMatch = parseIfMatch(request.headers['if-match']);
+      const patch = parsePatchBody(request.body);
+      requireId(request.params.id);
+      const result = store.update(request.params.id, timestamp(), (current) => {
+        checkIfMatch(ifMatch, current);
+        const next = applyPatch(stateOf(current), patch);
+        checkRange(next);
+        return next;
+      });
+      if (!result) throw ApiError.notFound();
+      return sendConference(reply, result.conference);
+    },
+    DELETE: async (request: FastifyRequest<{ Params: { id: string } }>, reply) => {
+      const ifMatch = parseIfMatch(request.headers['if-match']);
+      requireId(request.params.id);
+      const deleted = store.delete(request.params.id, (current) => checkIfMatch(ifMatch, current));
+      if (!deleted) throw ApiError.notFound();
+      return reply.code(204).send();
+    },
+  });
+
+  routes(`${API_PREFIX}/v1/conferences/:id/occurrences/:key`, {
+    PUT: async (request: FastifyRequest<{ Params: { id: string; key: string }; Body: unknown }>, reply) => {
+      const { id, key } = request.params;
+      requireOccurrenceKey(key);
+      const ifMatch = parseIfMatch(request.headers['if-match']);
+      const override = normaliseOverride(parseOccurrenceBody(request.body));
+      checkRange(override, 'occurrence ');
+      requireId(id);
+      const result = store.update(id, timestamp(), (current) => {
+        checkIfMatch(ifMatch, current);
+        if (
+          !(key in current.occurrences) &&
+          Object.keys(current.occurrences).length >= SERVER_LIMITS.maxOccurrenceOverrides
+        ) {
+          throw ApiError.invalid(
+            `a conference holds at most ${SERVER_LIMITS.maxOccurrenceOverrides} overrides`,
+          );
+        }
+        return applyPatch(stateOf(current), { occurrences: { ...current.occurrences, [key]: override } });
+      });
+      if (!result) throw ApiError.notFound();
+      return sendConference(reply, result.conference);
+    },
+    DELETE: async (request: FastifyRequest<{ Params: { id: string; key: string } }>, reply) => {
+      const { id, key } = request.params;
+      requireOccurrenceKey(key);
+      const ifMatch = parseIfMatch(request.headers['if-match']);
+      requireId(id);
+      const result = store.update(id, timestamp(), (current) => {
+        if (!(key in current.occurrences)) throw ApiError.notFound(`no override for occurrence ${key}`);
+        checkIfMatch(ifMatch, current);
+        const occurrences = { ...current.occurrences };
+        delete occurrences[key];
+        return applyPatch(stateOf(current), { occurrences });
+      });
+      if (!result) throw ApiError.notFound();
+      return reply.code(204).send();
+    },
+  });
+
+  if (options.enableAdmin) {
+    routes(`${ADMIN_PREFIX}/faults`, {
+      POST: async (request: FastifyRequest<{ Body: unknown }>, reply) => {
+        const rule = faults.add(parseFaultBody(request.body) as unknown as FaultRule);
+        return reply.code(201).header('content-type', JSON_CONTENT_TYPE).send({ fault: rule });
+      },
+      GET: async (_request, reply) => {
+        return reply.code(200).header('content-type', JSON_CONTENT_TYPE).send({ items: faults.list() });
+      },
+      DELETE: async (_request, reply) => {
+        faults.clear();
+        return reply.code(204).send();
+      },
+    });
+  }
+
+  return app;
+}
+
+export { codeForStatus };
