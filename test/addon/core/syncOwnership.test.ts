@@ -1,0 +1,193 @@
+/**
+ * Which events the sync acts on, and what it does to their conferences: only this user's records count as ours;
+ * a cancelled event, or a removed or replaced conference, deletes it; changed fields are PATCHed, and nothing else.
+ */
+import { createConferenceForEvent } from '../../../src/core/createConference';
+import { anEvent, CAL, makeWorld, OTHER_CAL } from '../fakes';
+
+const DAY = 24 * 60 * 60 * 1000;
+
+function meeting(id = 'plan0001') {
+  return anEvent()
+    .withId(id)
+    .titled('Planning')
+    .withAttendees(
+      { email: 'organizer@example.com', organizer: true, responseStatus: 'accepted' },
+      { email: 'bob@example.com' },
+    );
+}
+
+describe('ours or not', () => {
+  it("an attendee's copy is never touched", () => {
+    const w = makeWorld();
+    const conferenceId = w.givenOurEvent(meeting());
+    // Bob's calendar holds a copy with the same conferenceData; his own store has no record of it.
+    w.calendar.put(
+      OTHER_CAL,
+      meeting().titled('Renamed by the organizer').withOurConference(conferenceId).build(),
+    );
+    w.sync(OTHER_CAL);
+    w.calendar.put(OTHER_CAL, meeting().withOurConference(conferenceId).cancelled().build());
+    w.calendar.put(OTHER_CAL, meeting('other001').withMeet().build());
+
+    const report = w.sync(OTHER_CAL);
+
+    expect(w.provider.calls).toEqual([]);
+    expect(report).toMatchObject({ notOurs: 2, updated: 0, deleted: 0 });
+    expect(w.provider.get(conferenceId)).toBeDefined();
+  });
+
+  it('an RSVP-only change makes no call', () => {
+    const w = makeWorld();
+    const conferenceId = w.givenOurEvent(meeting());
+    w.calendar.put(
+      CAL,
+      meeting()
+        .withAttendees(
+          { email: 'organizer@example.com', organizer: true, responseStatus: 'accepted' },
+          { email: 'bob@example.com', responseStatus: 'accepted' },
+        )
+        .withOurConference(conferenceId)
+        .build(),
+    );
+
+    const report = w.sync();
+
+    expect(w.provider.calls).toEqual([]);
+    expect(report).toMatchObject({ eventsSeen: 1, unchanged: 1, updated: 0 });
+  });
+
+  it('a title change PATCHes only the title', () => {
+    const w = makeWorld();
+    const conferenceId = w.givenOurEvent(meeting());
+    w.calendar.put(CAL, meeting().titled('Planning (moved room)').withOurConference(conferenceId).build());
+
+    const report = w.sync();
+
+    expect(w.provider.calls).toEqual([
+      { method: 'update', args: [conferenceId, { title: 'Planning (moved room)' }] },
+    ]);
+    expect(report.updated).toBe(1);
+    expect(w.store.getRecord(CAL, 'plan0001')?.sent.title).toBe('Planning (moved room)');
+    expect(w.sync().updated).toBe(0);
+  });
+
+  it('the first sync after saving attaches the conference and sends the real fields', () => {
+    const w = makeWorld();
+    const conferenceId = w.givenOurEvent(meeting());
+    expect(w.store.getRecord(CAL, 'plan0001')).toMatchObject({ attached: true, sent: { title: 'Planning' } });
+    expect(w.provider.get(conferenceId)).toMatchObject({
+      title: 'Planning',
+      startTime: '2025-03-26T10:00:00-05:00',
+      attendees: ['bob@example.com', 'organizer@example.com'],
+    });
+  });
+});
+
+describe('deletion', () => {
+  it('a cancelled event deletes its conference and forgets the record', () => {
+    const w = makeWorld();
+    const conferenceId = w.givenOurEvent(meeting());
+    w.calendar.remove(CAL, 'plan0001'); // lists as a bare {kind, etag, id, status} tombstone
+
+    const report = w.sync();
+
+    expect(w.provider.calls).toEqual([{ method: 'delete', args: [conferenceId] }]);
+    expect(w.provider.get(conferenceId)).toBeUndefined();
+    expect(w.store.getRecord(CAL, 'plan0001')).toBeNull();
+    expect(report).toMatchObject({ deleted: 1, tokenStored: true });
+  });
+
+  it('a deleted conference (404) counts as done', () => {
+    const w = makeWorld();
+    const conferenceId = w.givenOurEvent(meeting());
+    w.provider.deleteOnProviderSide(conferenceId);
+    w.calendar.put(CAL, meeting().withOurConference(conferenceId).cancelled().build());
+
+    const report = w.sync();
+
+    expect(report).toMatchObject({ deleted: 1, failures: [] });
+    expect(w.store.getRecord(CAL, 'plan0001')).toBeNull();
+  });
+
+  it('removing the conference from the event deletes it', () => {
+    const w = makeWorld();
+    const conferenceId = w.givenOurEvent(meeting());
+    w.calendar.put(CAL, meeting().withoutConference().build());
+
+    expect(w.sync()).toMatchObject({ deleted: 1 });
+    expect(w.provider.calls).toEqual([{ method: 'delete', args: [conferenceId] }]);
+    expect(w.store.getRecord(CAL, 'plan0001')).toBeNull();
+  });
+
+  it('switching the event to Google Meet deletes our conference', () => {
+    const w = makeWorld();
+    const conferenceId = w.givenOurEvent(meeting());
+    w.calendar.put(CAL, meeting().withMeet().build());
+
+    expect(w.sync()).toMatchObject({ deleted: 1 });
+    expect(w.provider.get(conferenceId)).toBeUndefined();
+  });
+
+  it('an unattached conference is not deleted when the event lacks it', () => {
+    const w = makeWorld();
+    w.calendar.put(CAL, meeting().build()); // the saved event, before the edit adding the conference is saved
+    w.sync();
+    // Calendar calls createConference while the user edits; the edit is not saved yet.
+    const result = createConferenceForEvent(w.ports, CAL, 'plan0001');
+    if (!result.ok) throw new Error(result.message);
+    w.calendar.put(CAL, meeting().titled('Planning, edited elsewhere').build());
+
+    const report = w.sync();
+
+    expect(report).toMatchObject({ deleted: 0, updated: 0 });
+    expect(w.provider.count('delete')).toBe(0);
+    expect(w.store.getRecord(CAL, 'plan0001')).toMatchObject({
+      attached: false,
+      conferenceId: result.conference.id,
+    });
+  });
+
+  it('an unattached conference expires after a day', () => {
+    const w = makeWorld();
+    const result = createConferenceForEvent(w.ports, CAL, 'discard1'); // the user then discards the edit
+    if (!result.ok) throw new Error(result.message);
+    w.sync();
+    w.clock.advance(DAY - 1000);
+    expect(w.sync()).toMatchObject({ deleted: 0 });
+    expect(w.provider.get(result.conference.id)).toBeDefined();
+
+    w.clock.advance(2000);
+    const report = w.sync();
+
+    expect(report).toMatchObject({ deleted: 1 });
+    expect(w.provider.get(result.conference.id)).toBeUndefined();
+    expect(w.store.getRecord(CAL, 'discard1')).toBeNull();
+  });
+});
+
+describe('a conference deleted at the provider while the event lives', () => {
+  it('is recreated on the next PATCH, and the event keeps counting as ours by the id it shows', () => {
+    const w = makeWorld();
+    const oldId = w.givenOurEvent(meeting());
+    w.provider.deleteOnProviderSide(oldId);
+    w.calendar.put(CAL, meeting().titled('Planning v2').withOurConference(oldId).build());
+
+    const report = w.sync();
+
+    const record = w.store.getRecord(CAL, 'plan0001');
+    expect(report).toMatchObject({ updated: 1, failures: [] });
+    expect(record).toMatchObject({ eventConferenceId: oldId, attached: true });
+    expect(record?.conferenceId).not.toBe(oldId);
+    expect(w.provider.get(record!.conferenceId)).toMatchObject({ title: 'Planning v2', eventId: 'plan0001' });
+    expect(w.log.messages('warn').some((m) => m.includes('recreated'))).toBe(true);
+
+    // The event still shows the old id: that is not a replacement, and the next change reaches the new conference.
+    w.provider.resetCalls();
+    w.calendar.put(CAL, meeting().titled('Planning v3').withOurConference(oldId).build());
+    expect(w.sync()).toMatchObject({ updated: 1, deleted: 0 });
+    expect(w.provider.calls).toEqual([
+      { method: 'update', args: [record!.conferenceId, { title: 'Planning v3' }] },
+    ]);
+  });
+});
