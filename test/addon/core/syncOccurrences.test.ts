@@ -1,0 +1,139 @@
+/**
+ * Exceptions of a series whose master is ours (calendar-fixtures §1.4, §3.4, §3.5, §3.6): a cancelled or moved
+ * instance sets that occurrence's override on the master's conference, once.
+ */
+import { anEvent, CAL, makeWorld } from '../fakes';
+
+const MASTER = '68k0p6ackplecqs9fuvbs1fju0';
+const ORIGINAL = { dateTime: '2025-03-24T07:30:00-05:00', timeZone: 'America/Chicago' };
+
+function series() {
+  return anEvent()
+    .withId(MASTER)
+    .titled('Dishes')
+    .timed('2025-03-24T07:30:00-05:00', '2025-03-24T08:15:00-05:00')
+    .recurring('RRULE:FREQ=DAILY');
+}
+
+describe('occurrences', () => {
+  it('a cancelled occurrence marks that occurrence cancelled', () => {
+    const w = makeWorld();
+    const conferenceId = w.givenOurEvent(series());
+    w.calendar.put(CAL, anEvent().instanceOf(MASTER, ORIGINAL).cancelled().build());
+
+    const report = w.sync();
+
+    expect(w.provider.calls).toEqual([
+      { method: 'setOccurrence', args: [conferenceId, '20250324T123000Z', { cancelled: true }] },
+    ]);
+    expect(report.occurrencesChanged).toBe(1);
+    expect(w.store.getRecord(CAL, MASTER)?.occurrences).toEqual({ '20250324T123000Z': { cancelled: true } });
+    expect(w.provider.get(conferenceId)?.occurrences['20250324T123000Z']).toEqual({ cancelled: true });
+  });
+
+  it('a moved occurrence sends its new times', () => {
+    const w = makeWorld();
+    const conferenceId = w.givenOurEvent(series());
+    const moved = anEvent()
+      .instanceOf(MASTER, ORIGINAL)
+      .titled('Dishes (Modified)')
+      .timed('2025-03-24T12:30:00-05:00', '2025-03-24T13:15:00-05:00');
+    w.calendar.put(CAL, moved.build());
+
+    w.sync();
+
+    const override = { startTime: '2025-03-24T12:30:00-05:00', endTime: '2025-03-24T13:15:00-05:00' };
+    expect(w.provider.calls).toEqual([
+      { method: 'setOccurrence', args: [conferenceId, '20250324T123000Z', override] },
+    ]);
+
+    // The same exception listed again (the master re-emitted with it, a later edit elsewhere): no second call.
+    w.provider.resetCalls();
+    w.calendar.put(CAL, moved.build());
+    expect(w.sync()).toMatchObject({ occurrencesChanged: 0, unchanged: 1 });
+    expect(w.provider.calls).toEqual([]);
+  });
+
+  it('a moved all-day occurrence sends its new dates under the original date key', () => {
+    const w = makeWorld();
+    const master = anEvent().withId('0uhol67ej05kdturjs7bpho0da').allDay('2020-05-06', '2020-05-07');
+    const conferenceId = w.givenOurEvent(
+      master.recurring('RRULE:FREQ=WEEKLY;WKST=SU;UNTIL=20200527;BYDAY=WE'),
+    );
+    w.calendar.put(
+      CAL,
+      anEvent()
+        .instanceOf('0uhol67ej05kdturjs7bpho0da', { date: '2020-05-13' })
+        .allDay('2020-05-19', '2020-05-20')
+        .build(),
+    );
+
+    w.sync();
+
+    expect(w.provider.calls).toEqual([
+      {
+        method: 'setOccurrence',
+        args: [conferenceId, '20200513', { startDate: '2020-05-19', endDate: '2020-05-20' }],
+      },
+    ]);
+  });
+
+  it('an exception only renamed in its own slot needs no override', () => {
+    const w = makeWorld();
+    w.givenOurEvent(series());
+    w.calendar.put(
+      CAL,
+      anEvent()
+        .instanceOf(MASTER, ORIGINAL)
+        .titled('Dishes, renamed')
+        .timed('2025-03-24T07:30:00-05:00', '2025-03-24T08:15:00-05:00')
+        .build(),
+    );
+    expect(w.sync()).toMatchObject({ occurrencesChanged: 0 });
+    expect(w.provider.calls).toEqual([]);
+  });
+
+  it('an instance of a series that is not ours is untouched', () => {
+    const w = makeWorld();
+    w.calendar.put(CAL, anEvent().instanceOf('someoneelse0001', ORIGINAL).cancelled().build());
+    expect(w.sync()).toMatchObject({ notOurs: 1 });
+    expect(w.provider.calls).toEqual([]);
+  });
+
+  it('a "this and following" split PATCHes the old series and leaves the _R series alone', () => {
+    const w = makeWorld();
+    const conferenceId = w.givenOurEvent(series());
+    w.calendar.put(
+      CAL,
+      series().recurring('RRULE:FREQ=DAILY;UNTIL=20250327T045959Z').withOurConference(conferenceId).build(),
+    );
+    w.calendar.put(
+      CAL,
+      series()
+        .withId(`${MASTER}_R20250327T123000`)
+        .titled('🧽 Dishes')
+        .timed('2025-03-27T07:30:00-05:00', '2025-03-27T08:15:00-05:00')
+        .withOurConference(conferenceId)
+        .build(),
+    );
+
+    const report = w.sync();
+
+    expect(report).toMatchObject({ updated: 1, notOurs: 1, deleted: 0 });
+    expect(w.provider.calls).toEqual([
+      { method: 'update', args: [conferenceId, { recurrence: ['RRULE:FREQ=DAILY;UNTIL=20250327T045959Z'] }] },
+    ]);
+  });
+
+  it('a cancelled series deletes the conference; its cancelled instances then find no master', () => {
+    const w = makeWorld();
+    const conferenceId = w.givenOurEvent(series());
+    w.calendar.remove(CAL, MASTER);
+    w.calendar.put(CAL, anEvent().instanceOf(MASTER, ORIGINAL).cancelled().build());
+
+    const report = w.sync();
+
+    expect(report).toMatchObject({ deleted: 1, notOurs: 1 });
+    expect(w.provider.calls).toEqual([{ method: 'delete', args: [conferenceId] }]);
+  });
+});
