@@ -19,7 +19,13 @@ import {
 } from './errors';
 import type { CalendarEvent, EventFailure, PendingRetry, SyncReport } from './model';
 import { planAction, planExpiries, type SyncAction } from './planActions';
-import { DEFAULT_SYNC_OPTIONS, type ListEventsRequest, type SyncOptions, type SyncPorts } from './ports';
+import {
+  DEFAULT_SYNC_OPTIONS,
+  type EventsPage,
+  type ListEventsRequest,
+  type SyncOptions,
+  type SyncPorts,
+} from './ports';
 import { retryNotBefore } from './retryPolicy';
 import { validateEvent } from './validateEvent';
 
@@ -115,8 +121,9 @@ class SyncRun {
     for (let pages = 0; pages < this.options.maxPages; pages++) {
       const request: ListEventsRequest = { ...query, maxResults: this.options.pageSize, showDeleted: true };
       if (pageToken !== undefined) request.pageToken = pageToken;
-      const page = this.fetchPage(request);
-      if ('kind' in page) return page;
+      const fetched = this.fetchPage(request);
+      if (fetched.kind !== 'page') return fetched;
+      const page = fetched.page;
       this.report.pages++;
       for (const item of page.items) this.processItem(item);
       if (page.nextPageToken === undefined) {
@@ -137,17 +144,13 @@ class SyncRun {
   }
 
   /** A rejected token and a retryable Calendar error are outcomes; anything else propagates, token untouched. */
-  private fetchPage(request: ListEventsRequest) {
+  private fetchPage(request: ListEventsRequest): { kind: 'page'; page: EventsPage } | ListingResult {
     try {
-      return this.ports.calendar.listEvents(this.calendarId, request);
+      return { kind: 'page', page: this.ports.calendar.listEvents(this.calendarId, request) };
     } catch (error) {
-      if (error instanceof SyncTokenRejectedError) return { kind: 'rejected' as const, error };
+      if (error instanceof SyncTokenRejectedError) return { kind: 'rejected', error };
       if (error instanceof CalendarApiError && error.retryable) {
-        return {
-          kind: 'incomplete' as const,
-          reason: 'calendar-unavailable' as const,
-          message: error.message,
-        };
+        return { kind: 'incomplete', reason: 'calendar-unavailable', message: error.message };
       }
       throw error;
     }

@@ -177,6 +177,19 @@ describe('sync token', () => {
     expect(w.store.getSyncToken(CAL)).toBe(token);
   });
 
+  it("processes a page passed on with the envelope fields of Google's response", () => {
+    const w = makeWorld();
+    w.calendar.put(CAL, anEvent().withId('evt1').build());
+    const list = w.calendar.listEvents.bind(w.calendar);
+    jest.spyOn(w.calendar, 'listEvents').mockImplementation((calendarId, request) => ({
+      kind: 'calendar#events',
+      etag: '"p32nsfe61kqioo0o"',
+      timeZone: 'America/Chicago',
+      ...list(calendarId, request),
+    }));
+    expect(w.sync()).toMatchObject({ eventsSeen: 1, tokenStored: true });
+  });
+
   it('logs a one-line summary', () => {
     const w = makeWorld();
     w.sync();

@@ -6,7 +6,7 @@
  * copies, exactly as unvalidated as the real ones.
  */
 
-import { SyncTokenRejectedError } from '../../../src/core/errors';
+import { CalendarApiError, SyncTokenRejectedError } from '../../../src/core/errors';
 import type { CalendarPort, EventsPage, ListEventsRequest } from '../../../src/core/ports';
 
 type RawEvent = Record<string, unknown>;
@@ -88,6 +88,7 @@ export class FakeCalendar implements CalendarPort {
     this.listRequests.push({ calendarId, request: { ...request } });
     const failure = this.failures.shift();
     if (failure) throw failure;
+    checkRequest(request);
     if (request.pageToken !== undefined) return this.nextPage(calendarId, request);
     const state = this.state(calendarId);
     const since =
@@ -150,6 +151,24 @@ export class FakeCalendar implements CalendarPort {
   private nextEtag(): string {
     return `"${++this.etagCount}"`;
   }
+}
+
+/** The combinations Google refuses (calendar-api.md §1.1, §1.3), refused here too so the core cannot send them. */
+function checkRequest(request: ListEventsRequest): void {
+  const restricted = request.syncToken !== undefined && request.timeMin !== undefined;
+  if (restricted || request.showDeleted !== true) {
+    throw new CalendarApiError('Sync token cannot be used with other request restrictions.', {
+      status: 400,
+      reason: 'syncTokenWithRequestRestrictions',
+      retryable: false,
+    });
+  }
+  if (request.maxResults < 1 || request.maxResults > 2500) {
+    throw new CalendarApiError('Invalid maxResults', { status: 400, reason: 'invalid', retryable: false });
+  }
+  const known = ['syncToken', 'pageToken', 'timeMin', 'maxResults', 'showDeleted'];
+  const extra = Object.keys(request).filter((k) => !known.includes(k));
+  if (extra.length > 0) throw new Error(`FakeCalendar: unexpected list parameters ${extra.join(', ')}`);
 }
 
 /** `timeMin` is an exclusive lower bound on the event's end; tombstones and undated items always list. */
