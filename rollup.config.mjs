@@ -1,0 +1,109 @@
+/**
+ * Builds the add-on: src/index.ts → dist/Code.js (one plain, readable Apps Script file) and the manifest
+ * appsscript.json → dist/appsscript.json with its urlFetchWhitelist generated from configuration.
+ *
+ * - format 'es' keeps the entry's exports as top-level `function name() {}`; gasStripExports then removes the
+ *   trailing `export { … };` and fails the build on an aliased export or on any import/export/require left,
+ *   because Apps Script would reject or silently mis-run them (shared/reference/toolchain.md §2).
+ * - noEmitOnError: a type error fails the build instead of being a warning.
+ * - urlFetchWhitelist: from the environment variable CONFERENCE_API_BASE_URL at build time (the production
+ *   conference API base URL), validated as Google requires (https, full host, non-empty path) and normalised to
+ *   end with `/`; without it, the documented placeholder https://conference.example.com/.
+ */
+import { readFileSync } from 'node:fs';
+import typescript from '@rollup/plugin-typescript';
+
+export const WHITELIST_PLACEHOLDER = 'https://conference.example.com/';
+const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost'];
+
+function gasStripExports() {
+  return {
+    name: 'gas-strip-exports',
+    renderChunk(code) {
+      const out = code.replace(/^export\s*\{([^}]*)\};?[ \t]*$/gm, (_m, list) => {
+        for (const spec of list
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)) {
+          const [local, exported = local] = spec.split(/\s+as\s+/);
+          if (local !== exported) {
+            this.error(
+              `entry export "${exported}" is an alias of "${local}"; export the function under its own name`,
+            );
+          }
+        }
+        return '';
+      });
+      if (/^\s*(import|export)\b/m.test(out) || /\brequire\s*\(/.test(out)) {
+        this.error('import/export/require left in the Apps Script bundle; Apps Script has no modules');
+      }
+      return { code: `${out.trimEnd()}\n`, map: null };
+    },
+  };
+}
+
+/**
+ * The whitelist entry for a base URL, or null for a loopback http URL (a local run: Apps Script can never reach
+ * it, so the placeholder stays). Throws with the reason for anything Google would reject.
+ */
+export function whitelistEntry(raw) {
+  let url;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    throw new Error(`CONFERENCE_API_BASE_URL is not a URL: "${raw}"`);
+  }
+  if (url.protocol === 'http:' && LOOPBACK_HOSTS.includes(url.hostname)) return null;
+  if (url.protocol !== 'https:')
+    throw new Error(`CONFERENCE_API_BASE_URL must use https:// for the urlFetchWhitelist: "${raw}"`);
+  if (url.username || url.password)
+    throw new Error(`CONFERENCE_API_BASE_URL must not contain credentials: "${raw}"`);
+  if (url.search || url.hash)
+    throw new Error(`CONFERENCE_API_BASE_URL must not have a query or fragment: "${raw}"`);
+  if (!url.hostname.includes('.') || url.hostname.includes('*')) {
+    throw new Error(`CONFERENCE_API_BASE_URL needs a full host name: "${raw}"`);
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}/`;
+}
+
+function gasManifest(src = 'appsscript.json') {
+  return {
+    name: 'gas-manifest',
+    buildStart() {
+      this.addWatchFile(src);
+    },
+    generateBundle() {
+      const manifest = JSON.parse(readFileSync(src, 'utf8'));
+      const configured = process.env.CONFERENCE_API_BASE_URL?.trim();
+      let entry = WHITELIST_PLACEHOLDER;
+      if (configured) {
+        try {
+          entry = whitelistEntry(configured) ?? WHITELIST_PLACEHOLDER;
+        } catch (e) {
+          this.error(e.message);
+        }
+        if (entry === WHITELIST_PLACEHOLDER) {
+          this.warn(
+            `CONFERENCE_API_BASE_URL is a loopback URL; urlFetchWhitelist keeps ${WHITELIST_PLACEHOLDER}`,
+          );
+        }
+      }
+      manifest.urlFetchWhitelist = [entry];
+      this.emitFile({
+        type: 'asset',
+        fileName: 'appsscript.json',
+        source: `${JSON.stringify(manifest, null, 2)}\n`,
+      });
+    },
+  };
+}
+
+export default {
+  input: 'src/index.ts',
+  output: { dir: 'dist', entryFileNames: 'Code.js', format: 'es', inlineDynamicImports: true },
+  plugins: [
+    typescript({ tsconfig: './tsconfig.json', noEmitOnError: true }),
+    gasStripExports(),
+    gasManifest(),
+  ],
+};

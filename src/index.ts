@@ -1,0 +1,174 @@
+/**
+ * The add-on's one entry file and composition root. Its exports become the bundle's global functions, called by
+ * Apps Script by name: `createConference` (the manifest's onCreateFunction), `syncEvents` (the calendar's
+ * EventUpdated trigger) and `initializeSyncing`. Here configuration is read, the Apps Script adapters are built
+ * and the pure core is called; nothing else in src/ outside src/platform names an Apps Script global.
+ */
+import type { Conference } from '../contracts/conference-api';
+import { createConferenceForEvent } from './core/createConference';
+import { CalendarApiError, ProviderError } from './core/errors';
+import type { SyncReport } from './core/model';
+import type { SyncPorts } from './core/ports';
+import { syncCalendar } from './core/syncCalendar';
+import { AppsScriptCalendarPort } from './platform/calendarPort';
+import { AppsScriptClock } from './platform/clock';
+import {
+  buildConferenceData,
+  buildConferenceError,
+  type ConferenceErrorKind,
+} from './platform/conferenceData';
+import { AppsScriptLock } from './platform/lock';
+import { ConsoleLog, describeError } from './platform/log';
+import { UserPropertiesStateStore } from './platform/stateStore';
+import { ensureEventUpdatedTrigger } from './platform/triggers';
+import { UrlFetchHttpTransport } from './platform/urlFetchTransport';
+import { API_KEY_PROPERTY, readProviderConfig } from './provider/config';
+import { ReferenceConferenceProvider } from './provider/referenceProvider';
+
+/** How long a sync waits for this user's previous sync to finish before giving up (it is then logged). */
+const SYNC_LOCK_WAIT_MS = 30 * 1000;
+
+/** The argument Calendar passes to an onCreateFunction (not typed by @types/google-apps-script). */
+export interface CreateConferenceArg {
+  eventData?: { calendarId?: unknown; eventId?: unknown };
+}
+
+/** The EventUpdated trigger's event object, or `{ calendarId }` from initializeSyncing. */
+export interface SyncEventsArg {
+  calendarId?: unknown;
+}
+
+/**
+ * Calendar's onCreateFunction. Creates the conference through the core and returns the built ConferenceData, or a
+ * ConferenceError: TEMPORARY when trying again later can help, PERMANENT otherwise. Never throws.
+ */
+export function createConference(arg: CreateConferenceArg): GoogleAppsScript.Conference_Data.ConferenceData {
+  const log = makeLog();
+  const calendarId = nonEmptyString(arg?.eventData?.calendarId);
+  const eventId = nonEmptyString(arg?.eventData?.eventId);
+  let conference: Conference;
+  try {
+    if (calendarId === undefined || eventId === undefined) {
+      log.error('createConference: called without eventData.calendarId and eventData.eventId');
+      return buildConferenceError(ConferenceDataService, 'PERMANENT');
+    }
+    const result = createConferenceForEvent(buildPorts(log), calendarId, eventId);
+    if (!result.ok) {
+      log.warn('createConference: no conference created', {
+        calendarId,
+        eventId,
+        errorType: result.errorType,
+        message: result.message,
+      });
+      return buildConferenceError(ConferenceDataService, result.errorType);
+    }
+    conference = result.conference;
+    log.info('createConference: created', { calendarId, eventId, conferenceId: conference.id });
+  } catch (e) {
+    const kind = conferenceErrorKind(e);
+    log.error('createConference failed', { calendarId, eventId, errorType: kind, error: describeError(e) });
+    try {
+      return buildConferenceError(ConferenceDataService, kind);
+    } catch (buildError) {
+      log.error('createConference: could not even build the ConferenceError', {
+        error: describeError(buildError),
+      });
+      throw buildError;
+    }
+  }
+  try {
+    return buildConferenceData(ConferenceDataService, conference);
+  } catch (e) {
+    // The conference exists but Calendar cannot take it; the core expires never-attached conferences.
+    log.error('createConference: could not build ConferenceData', {
+      calendarId,
+      conferenceId: conference.id,
+      error: describeError(e),
+    });
+    return buildConferenceError(ConferenceDataService, 'PERMANENT');
+  } finally {
+    try {
+      initializeSyncing(calendarId);
+    } catch (e) {
+      log.error('createConference: could not initialise syncing', { calendarId, error: describeError(e) });
+    }
+  }
+}
+
+/**
+ * The EventUpdated trigger's handler: one sync run of `e.calendarId` under this user's lock. Returns the report
+ * (also logged as one JSON line), or undefined when there was nothing to do or another run held the lock.
+ */
+export function syncEvents(e: SyncEventsArg): SyncReport | undefined {
+  const log = makeLog();
+  const calendarId = nonEmptyString(e?.calendarId);
+  if (calendarId === undefined) {
+    log.error('syncEvents: called without a calendarId; nothing synced', {
+      argument: e === null || typeof e !== 'object' ? typeof e : Object.keys(e),
+    });
+    return undefined;
+  }
+  try {
+    const ports = buildPorts(log);
+    const report = new AppsScriptLock(LockService).withLock(SYNC_LOCK_WAIT_MS, () =>
+      syncCalendar(ports, calendarId),
+    );
+    if (report === undefined) {
+      log.warn('syncEvents: another sync of this user is still running; skipped', { calendarId });
+      return undefined;
+    }
+    log.info('syncEvents: report', { ...report });
+    return report;
+  } catch (err) {
+    // Logged with context, then rethrown so the execution is marked failed in the Apps Script dashboard.
+    log.error('syncEvents failed', { calendarId, error: describeError(err) });
+    throw err;
+  }
+}
+
+/** Makes sure the calendar has this user's EventUpdated trigger, then syncs once to obtain the first token. */
+export function initializeSyncing(calendarId: string): SyncReport | undefined {
+  const id = nonEmptyString(calendarId);
+  if (id === undefined)
+    throw new Error("initializeSyncing needs a calendar id (e.g. the user's e-mail address)");
+  if (ensureEventUpdatedTrigger(ScriptApp, id))
+    makeLog().info('initializeSyncing: trigger created', { calendarId: id });
+  return syncEvents({ calendarId: id });
+}
+
+/** The log, told the API key (when there is one) so that no line can ever carry it. */
+function makeLog(): ConsoleLog {
+  let key: string | null = null;
+  try {
+    key = PropertiesService.getScriptProperties().getProperty(API_KEY_PROPERTY);
+  } catch {
+    // No properties service (or no authorisation yet): nothing to redact then.
+  }
+  return new ConsoleLog(console, [key]);
+}
+
+function buildPorts(log: ConsoleLog): SyncPorts {
+  const scriptProperties = PropertiesService.getScriptProperties();
+  const config = readProviderConfig((name) => scriptProperties.getProperty(name));
+  if (typeof Calendar === 'undefined') {
+    throw new Error('The Calendar advanced service (v3) is not enabled for this script');
+  }
+  return {
+    calendar: new AppsScriptCalendarPort(Calendar),
+    provider: new ReferenceConferenceProvider(config, new UrlFetchHttpTransport(UrlFetchApp)),
+    store: new UserPropertiesStateStore(PropertiesService.getUserProperties(), log),
+    clock: new AppsScriptClock(),
+    log,
+  };
+}
+
+/** TEMPORARY when trying again later can help (rate limits, 5xx, timeouts), PERMANENT for everything else. */
+function conferenceErrorKind(e: unknown): ConferenceErrorKind {
+  return (e instanceof ProviderError || e instanceof CalendarApiError) && e.retryable
+    ? 'TEMPORARY'
+    : 'PERMANENT';
+}
+
+function nonEmptyString(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}

@@ -1,0 +1,83 @@
+/**
+ * HttpTransport over UrlFetchApp. `muteHttpExceptions: true`, so every HTTP status comes back as a response and
+ * the provider client maps it; only failures without a response throw (DNS, refused connection, timeout,
+ * quota, URL refused by the platform), and those become HttpTransportError. Redirects are not followed: a
+ * redirect would be an unexpected hop for a request that carries the bearer key.
+ */
+import {
+  type HttpRequest,
+  type HttpResponse,
+  type HttpTransport,
+  HttpTransportError,
+} from '../provider/http';
+
+/** The fetch options this transport sends (`timeoutSeconds` is documented but not yet in the type package). */
+export interface UrlFetchParams {
+  method: GoogleAppsScript.URL_Fetch.HttpMethod;
+  headers: Record<string, string>;
+  payload?: string;
+  contentType?: string;
+  muteHttpExceptions: boolean;
+  followRedirects: boolean;
+  timeoutSeconds: number;
+}
+
+export interface UrlFetchService {
+  fetch(
+    url: string,
+    params: UrlFetchParams,
+  ): {
+    getResponseCode(): number;
+    getHeaders(): object;
+    getContentText(): string;
+  };
+}
+
+/** UrlFetch failures that no retry can fix: the URL itself, or the domain admin's allowlist, is the problem. */
+const PERMANENT_FETCH_FAILURES = [
+  /^Invalid argument/i,
+  /^Limit Exceeded/i,
+  /not permitted by your admin/i,
+  /for one day/i,
+];
+
+export class UrlFetchHttpTransport implements HttpTransport {
+  constructor(
+    private readonly urlFetch: UrlFetchService,
+    private readonly timeoutSeconds = 30,
+  ) {}
+
+  send(request: HttpRequest): HttpResponse {
+    const headers: Record<string, string> = {};
+    let contentType: string | undefined;
+    for (const [name, value] of Object.entries(request.headers)) {
+      // UrlFetchApp takes the content type as its own option and would otherwise default to form encoding.
+      if (name.toLowerCase() === 'content-type') contentType = value;
+      else headers[name] = value;
+    }
+    const params: UrlFetchParams = {
+      method: request.method.toLowerCase() as GoogleAppsScript.URL_Fetch.HttpMethod,
+      headers,
+      muteHttpExceptions: true,
+      followRedirects: false,
+      timeoutSeconds: this.timeoutSeconds,
+    };
+    if (request.body !== undefined) {
+      params.payload = request.body;
+      params.contentType = contentType ?? 'application/json; charset=utf-8';
+    }
+    let response: ReturnType<UrlFetchService['fetch']>;
+    try {
+      response = this.urlFetch.fetch(request.url, params);
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      const retryable = !PERMANENT_FETCH_FAILURES.some((pattern) => pattern.test(message));
+      throw new HttpTransportError(message, retryable, { cause: e });
+    }
+    return {
+      status: response.getResponseCode(),
+      headers: (response.getHeaders() ?? {}) as Record<string, string>,
+      body: response.getContentText() ?? '',
+    };
+  }
+}

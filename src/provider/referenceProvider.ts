@@ -1,0 +1,263 @@
+/**
+ * Client of the reference conference API (shared/spec/conference-api.md) behind the ConferenceProvider port.
+ * Builds the requests (Bearer key, JSON, Idempotency-Key on create), validates every response it relies on, and
+ * turns every failure into a ProviderError: 429, 5xx and transport failures are retryable (Retry-After kept),
+ * other 4xx are permanent, 401 included. The key appears only in the Authorization header; any text that comes
+ * back from the network is scrubbed of it before it can reach a message.
+ */
+import {
+  CONFERENCE_ID_PATTERN,
+  CONFERENCE_LIMITS,
+  type Conference,
+  type ConferenceWritableFields,
+  type CreateConferenceRequest,
+  type DialIn,
+  type OccurrenceOverride,
+} from '../../contracts/conference-api';
+import { ProviderError } from '../core/errors';
+import type { ConferenceProvider, CreateConferenceInput } from '../core/ports';
+import type { ProviderConfig } from './config';
+import {
+  type HttpMethod,
+  type HttpResponse,
+  type HttpTransport,
+  HttpTransportError,
+  headerValue,
+} from './http';
+
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
+/** Codes for failures that have no API error code of their own. */
+export const TRANSPORT_ERROR_CODE = 'TRANSPORT';
+export const MALFORMED_RESPONSE_CODE = 'MALFORMED_RESPONSE';
+
+const CODE_BY_STATUS: Record<number, string> = {
+  400: 'INVALID_ARGUMENT',
+  401: 'UNAUTHENTICATED',
+  403: 'PERMISSION_DENIED',
+  404: 'NOT_FOUND',
+  412: 'FAILED_PRECONDITION',
+  413: 'PAYLOAD_TOO_LARGE',
+  429: 'RESOURCE_EXHAUSTED',
+  500: 'INTERNAL',
+  503: 'UNAVAILABLE',
+};
+
+export class ReferenceConferenceProvider implements ConferenceProvider {
+  constructor(
+    private readonly config: ProviderConfig,
+    private readonly transport: HttpTransport,
+  ) {}
+
+  create(input: CreateConferenceInput): Conference {
+    const key = input.idempotencyKey;
+    if (key.length < 1 || key.length > CONFERENCE_LIMITS.maxIdempotencyKeyLength) {
+      throw new ProviderError(
+        `Idempotency-Key must be 1–${CONFERENCE_LIMITS.maxIdempotencyKeyLength} characters`,
+        {
+          code: 'INVALID_ARGUMENT',
+          retryable: false,
+        },
+      );
+    }
+    const body: CreateConferenceRequest = {
+      ...input.fields,
+      calendarId: input.calendarId,
+      eventId: input.eventId,
+    };
+    const response = this.call('POST', 'v1/conferences', body, { 'Idempotency-Key': key });
+    return this.conferenceFrom('POST', 'v1/conferences', response);
+  }
+
+  update(conferenceId: string, changes: Partial<ConferenceWritableFields>): Conference {
+    const path = conferencePath(conferenceId);
+    return this.conferenceFrom('PATCH', path, this.call('PATCH', path, changes));
+  }
+
+  delete(conferenceId: string): void {
+    this.callAllowingNotFound('DELETE', conferencePath(conferenceId));
+  }
+
+  setOccurrence(conferenceId: string, occurrenceKey: string, override: OccurrenceOverride): void {
+    const path = occurrencePath(conferenceId, occurrenceKey);
+    this.conferenceFrom('PUT', path, this.call('PUT', path, override));
+  }
+
+  clearOccurrence(conferenceId: string, occurrenceKey: string): void {
+    this.callAllowingNotFound('DELETE', occurrencePath(conferenceId, occurrenceKey));
+  }
+
+  /** DELETE endpoints: 404 means the thing is already gone, which is what the caller wanted. */
+  private callAllowingNotFound(method: HttpMethod, path: string): void {
+    try {
+      this.call(method, path);
+    } catch (e) {
+      if (e instanceof ProviderError && e.status === 404) return;
+      throw e;
+    }
+  }
+
+  /** One request; returns only 2xx responses, throws ProviderError for everything else. */
+  private call(
+    method: HttpMethod,
+    path: string,
+    body?: unknown,
+    extraHeaders: Record<string, string> = {},
+  ): HttpResponse {
+    const headers: Record<string, string> = {
+      Authorization: `Bearer ${this.config.apiKey}`,
+      Accept: 'application/json',
+      ...extraHeaders,
+    };
+    if (body !== undefined) headers['Content-Type'] = JSON_CONTENT_TYPE;
+    let response: HttpResponse;
+    try {
+      response = this.transport.send({
+        method,
+        url: this.config.baseUrl + path,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (e) {
+      const retryable = e instanceof HttpTransportError ? e.retryable : true;
+      const reason = e instanceof Error ? e.message : String(e);
+      throw new ProviderError(
+        `${method} ${path}: no response from the conference API (${this.scrub(reason)})`,
+        { code: TRANSPORT_ERROR_CODE, retryable },
+        { cause: e },
+      );
+    }
+    if (response.status >= 200 && response.status < 300) return response;
+    throw this.errorFrom(method, path, response);
+  }
+
+  private errorFrom(method: HttpMethod, path: string, response: HttpResponse): ProviderError {
+    const status = response.status;
+    const apiError = parseErrorBody(response.body);
+    const code = apiError?.code ?? CODE_BY_STATUS[status] ?? `HTTP_${status}`;
+    const retryable = status === 429 || status === 408 || status >= 500;
+    const detail = apiError?.message ? `: ${this.scrub(apiError.message)}` : '';
+    return new ProviderError(`${method} ${path} failed with ${status} ${code}${detail}`, {
+      status,
+      code,
+      retryable,
+      retryAfterSeconds: retryable
+        ? parseRetryAfter(headerValue(response.headers, 'Retry-After'))
+        : undefined,
+    });
+  }
+
+  private conferenceFrom(method: HttpMethod, path: string, response: HttpResponse): Conference {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(response.body);
+    } catch {
+      parsed = undefined;
+    }
+    const problem = conferenceProblem(parsed);
+    if (problem !== null) {
+      // Retryable: a garbled 2xx is most likely a proxy or a half-written response, and every call here is safe
+      // to repeat (create carries its Idempotency-Key).
+      throw new ProviderError(`${method} ${path}: malformed response from the conference API (${problem})`, {
+        status: response.status,
+        code: MALFORMED_RESPONSE_CODE,
+        retryable: true,
+      });
+    }
+    return normaliseConference(parsed as Record<string, unknown>);
+  }
+
+  /** Removes the key from text that came from elsewhere (a server or proxy could echo the request). */
+  private scrub(text: string): string {
+    return this.config.apiKey === '' ? text : text.split(this.config.apiKey).join('[redacted]');
+  }
+}
+
+function conferencePath(conferenceId: string): string {
+  return `v1/conferences/${encodeURIComponent(conferenceId)}`;
+}
+
+function occurrencePath(conferenceId: string, occurrenceKey: string): string {
+  return `${conferencePath(conferenceId)}/occurrences/${encodeURIComponent(occurrenceKey)}`;
+}
+
+function parseErrorBody(body: string): { code?: string; message?: string } | null {
+  try {
+    const error = (JSON.parse(body) as { error?: unknown }).error;
+    if (typeof error !== 'object' || error === null) return null;
+    const { code, message } = error as Record<string, unknown>;
+    return {
+      code: typeof code === 'string' && /^[A-Z_]{1,64}$/.test(code) ? code : undefined,
+      message: typeof message === 'string' ? message.slice(0, 500) : undefined,
+    };
+  } catch {
+    return null;
+  }
+}
+
+/** `Retry-After` in seconds (the form the API uses); an HTTP date or garbage gives no hint. */
+export function parseRetryAfter(value: string | undefined): number | undefined {
+  if (value === undefined || !/^\s*\d{1,9}\s*$/.test(value)) return undefined;
+  return Number(value.trim());
+}
+
+const isString = (v: unknown): v is string => typeof v === 'string';
+const isNullableString = (v: unknown): boolean => v === undefined || v === null || typeof v === 'string';
+const isStringArray = (v: unknown): boolean => v === undefined || (Array.isArray(v) && v.every(isString));
+
+/** Why a response body is not a Conference we can rely on, or null when it is one. */
+function conferenceProblem(value: unknown): string | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'body is not a JSON object';
+  const c = value as Record<string, unknown>;
+  if (!isString(c.id) || !CONFERENCE_ID_PATTERN.test(c.id)) return 'missing or invalid id';
+  if (!isString(c.joinUrl) || !/^https?:\/\/[^\s]+$/i.test(c.joinUrl)) return 'missing or invalid joinUrl';
+  if (typeof c.version !== 'number' || !Number.isInteger(c.version) || c.version < 1)
+    return 'invalid version';
+  if (c.title !== undefined && !isString(c.title)) return 'invalid title';
+  for (const f of [
+    'startTime',
+    'endTime',
+    'startDate',
+    'endDate',
+    'timeZone',
+    'calendarId',
+    'eventId',
+  ] as const) {
+    if (!isNullableString(c[f])) return `invalid ${f}`;
+  }
+  if (!isStringArray(c.recurrence)) return 'invalid recurrence';
+  if (!isStringArray(c.attendees)) return 'invalid attendees';
+  if (c.dialIn !== undefined && c.dialIn !== null) {
+    const d = c.dialIn as Partial<DialIn>;
+    if (typeof d !== 'object' || !isString(d.number) || !isNullableString(d.pin)) return 'invalid dialIn';
+  }
+  if (c.occurrences !== undefined && (typeof c.occurrences !== 'object' || c.occurrences === null)) {
+    return 'invalid occurrences';
+  }
+  return null;
+}
+
+/** A validated body as a Conference, absent optional fields filled with their empty values. */
+function normaliseConference(c: Record<string, unknown>): Conference {
+  const str = (v: unknown): string | null => (isString(v) ? v : null);
+  const dialIn = c.dialIn as DialIn | null | undefined;
+  return {
+    id: c.id as string,
+    joinUrl: c.joinUrl as string,
+    version: c.version as number,
+    title: str(c.title) ?? '',
+    startTime: str(c.startTime),
+    endTime: str(c.endTime),
+    startDate: str(c.startDate),
+    endDate: str(c.endDate),
+    timeZone: str(c.timeZone),
+    recurrence: (c.recurrence as string[] | undefined) ?? [],
+    attendees: (c.attendees as string[] | undefined) ?? [],
+    calendarId: str(c.calendarId) ?? '',
+    eventId: str(c.eventId) ?? '',
+    ...(dialIn ? { dialIn: { number: dialIn.number, pin: dialIn.pin ?? '' } } : {}),
+    occurrences: (c.occurrences as Record<string, OccurrenceOverride> | undefined) ?? {},
+    createdAt: str(c.createdAt) ?? '',
+    updatedAt: str(c.updatedAt) ?? '',
+  };
+}

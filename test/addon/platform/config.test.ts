@@ -1,0 +1,78 @@
+/**
+ * Script Properties validation (addon-contract.md › Configuration): which base URLs are refused and why, the key
+ * being required, and error messages that name the property without ever showing the key.
+ */
+import { ProviderConfigError } from '../../../src/core/errors';
+import { parseBaseUrl, readProviderConfig } from '../../../src/provider/config';
+import { thrownBy } from './stubs';
+
+const KEY = 'sk_live_0123456789abcdef';
+
+describe('CONFERENCE_API_BASE_URL', () => {
+  it.each([
+    ['https://conf.example.com', 'https://conf.example.com/'],
+    ['https://conf.example.com/', 'https://conf.example.com/'],
+    ['https://conf.example.com/api', 'https://conf.example.com/api/'],
+    ['https://conf.example.com/api//', 'https://conf.example.com/api/'],
+    ['https://Conf.Example.com:8443/api/', 'https://conf.example.com:8443/api/'],
+    ['  https://conf.example.com/api  ', 'https://conf.example.com/api/'],
+    ['http://127.0.0.1:8787', 'http://127.0.0.1:8787/'],
+    ['http://localhost:3000/api', 'http://localhost:3000/api/'],
+    ['http://localhost', 'http://localhost/'],
+  ])('accepts %s as %s', (raw, normalised) => {
+    expect(parseBaseUrl(raw)).toBe(normalised);
+  });
+
+  it.each([
+    ['http://localhost.example.com', 'https://'],
+    ['http://127.0.0.1.nip.io:8080', 'https://'],
+    ['http://localhost@evil.example.com/', 'credentials'],
+    ['https://user:pass@conf.example.com/', 'credentials'],
+    ['http://conf.example.com/api', 'https://'],
+    ['http://10.0.0.5/api', 'https://'],
+    ['http://[::1]:8080/', 'host'],
+    ['ftp://conf.example.com/', 'https://'],
+    ['javascript:alert(1)', 'absolute URL'],
+    ['conf.example.com/api', 'absolute URL'],
+    ['https://conf.example.com/api?x=1', 'query'],
+    ['https://conf.example.com/#frag', 'query'],
+    ['https://conf_example.com/', 'host'],
+    ['https://conf.example.com:99999/', 'port'],
+    ['', 'not set'],
+  ])('refuses %s and says why (%s)', (raw, why) => {
+    const error = thrownBy(() => parseBaseUrl(raw), ProviderConfigError);
+    expect(error.property).toBe('CONFERENCE_API_BASE_URL');
+    expect(error.message).toContain('CONFERENCE_API_BASE_URL');
+    expect(error.message).toContain(why);
+  });
+
+  it('refuses a missing property', () => {
+    const error = thrownBy(
+      () => readProviderConfig((name) => (name === 'CONFERENCE_API_KEY' ? KEY : null)),
+      ProviderConfigError,
+    );
+    expect(error.property).toBe('CONFERENCE_API_BASE_URL');
+  });
+});
+
+describe('CONFERENCE_API_KEY', () => {
+  const read = (key: string | null) => (name: string) =>
+    name === 'CONFERENCE_API_BASE_URL' ? 'https://conf.example.com/api' : key;
+
+  it('is returned with the normalised base URL when both are valid', () => {
+    expect(readProviderConfig(read(KEY))).toEqual({ baseUrl: 'https://conf.example.com/api/', apiKey: KEY });
+  });
+
+  it.each([null, '', '   '])('is required (%p)', (value) => {
+    const error = thrownBy(() => readProviderConfig(read(value)), ProviderConfigError);
+    expect(error.property).toBe('CONFERENCE_API_KEY');
+    expect(error.message).toMatch(/CONFERENCE_API_KEY is not set/);
+  });
+
+  it('refuses a key with a control character without showing the key', () => {
+    const error = thrownBy(() => readProviderConfig(read(`${KEY}\nX-Injected: 1`)), ProviderConfigError);
+    expect(error.property).toBe('CONFERENCE_API_KEY');
+    expect(error.message).not.toContain(KEY);
+    expect(error.message).not.toContain('Injected');
+  });
+});
