@@ -41,6 +41,8 @@ type ListingResult =
   | { kind: 'complete'; nextSyncToken: string }
   | { kind: 'rejected'; error: SyncTokenRejectedError }
   | { kind: 'incomplete'; reason: NonNullable<SyncReport['incomplete']>; message: string };
+/** What a run ends with: a rejected token has already been turned into a full sync or an incomplete result. */
+type ListingEnd = Exclude<ListingResult, { kind: 'rejected' }>;
 
 class SyncRun {
   private readonly report: SyncReport;
@@ -67,7 +69,7 @@ class SyncRun {
       this.ports.store.setSyncToken(this.calendarId, listing.nextSyncToken);
       this.report.tokenStored = true;
       this.expireUnattached();
-    } else if (listing.kind === 'incomplete') {
+    } else {
       this.report.incomplete = listing.reason;
       this.report.failures.push({ eventId: '', message: listing.message, willRetry: true });
       this.ports.log.warn(`sync of ${this.calendarId} stopped early: ${listing.message}`);
@@ -85,7 +87,7 @@ class SyncRun {
     }
   }
 
-  private listChanges(): ListingResult {
+  private listChanges(): ListingEnd {
     const token = this.ports.store.getSyncToken(this.calendarId);
     if (token === null) return this.fullSync('no-token');
     this.report.mode = 'incremental';
@@ -100,7 +102,7 @@ class SyncRun {
    * Events ending after now minus the look-back, deleted ones included. No orderBy and no updatedMin: either
    * may keep Google from returning a nextSyncToken, and updatedMin can itself be refused (defect B4).
    */
-  private fullSync(reason: NonNullable<SyncReport['fullSyncReason']>): ListingResult {
+  private fullSync(reason: NonNullable<SyncReport['fullSyncReason']>): ListingEnd {
     this.ports.store.clearSyncToken(this.calendarId);
     this.report.mode = 'full';
     this.report.fullSyncReason = reason;
