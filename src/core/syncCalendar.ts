@@ -95,6 +95,7 @@ class SyncRun {
     if (incremental.kind !== 'rejected') return incremental;
     // Expired (410) or corrupt (400) token: wipe it and do one bounded full sync; no recursion.
     this.ports.log.warn(`sync token of ${this.calendarId} rejected (${incremental.error.reason}); full sync`);
+    this.ports.store.clearSyncToken(this.calendarId);
     return this.fullSync(incremental.error.reason === 'expired' ? 'token-expired' : 'token-invalid');
   }
 
@@ -103,7 +104,6 @@ class SyncRun {
    * may keep Google from returning a nextSyncToken, and updatedMin can itself be refused (defect B4).
    */
   private fullSync(reason: NonNullable<SyncReport['fullSyncReason']>): ListingEnd {
-    this.ports.store.clearSyncToken(this.calendarId);
     this.report.mode = 'full';
     this.report.fullSyncReason = reason;
     const timeMin = new Date(this.nowMs - this.options.fullSyncLookbackMs).toISOString();
