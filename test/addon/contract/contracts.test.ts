@@ -6,6 +6,7 @@ import { AppsScriptCalendarPort } from '../../../src/platform/calendarPort';
 import { ConsoleLog } from '../../../src/platform/log';
 import { UserPropertiesStateStore } from '../../../src/platform/stateStore';
 import { FakeCalendar } from '../fakes/FakeCalendar';
+import { MemoryStateStore } from '../fakes/MemoryStateStore';
 import { CalendarServiceStub, ConsoleStub, type ErrorForm, PropertiesStub } from '../platform/stubs';
 import { describeCalendarPortContract } from './calendarPortContract';
 import { describeStateStoreContract } from './stateStoreContract';
@@ -13,6 +14,8 @@ import { describeStateStoreContract } from './stateStoreContract';
 describeStateStoreContract('UserPropertiesStateStore over Properties', () => {
   return new UserPropertiesStateStore(new PropertiesStub(), new ConsoleLog(new ConsoleStub()));
 });
+
+describeStateStoreContract('MemoryStateStore (core fake)', () => new MemoryStateStore());
 
 for (const form of ['prefixed', 'bare'] as ErrorForm[]) {
   describeCalendarPortContract(`AppsScriptCalendarPort over the advanced service (${form} errors)`, () => {

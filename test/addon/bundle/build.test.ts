@@ -1,0 +1,88 @@
+/**
+ * The build's own guarantees: the urlFetchWhitelist comes from configuration (env CONFERENCE_API_BASE_URL at
+ * build time), a bad value fails the build loudly, and clasp would push exactly the two dist files.
+ * Builds here go to temporary directories so that dist/ stays as `npm run build` made it.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { ROOT } from './dist';
+
+const run = promisify(execFile);
+const bin = (name: string) => join(ROOT, 'node_modules', '.bin', name);
+
+async function build(baseUrl: string | undefined) {
+  const out = mkdtempSync(join(tmpdir(), 'conference-sync-build-'));
+  const env = { ...process.env };
+  if (baseUrl === undefined) delete env.CONFERENCE_API_BASE_URL;
+  else env.CONFERENCE_API_BASE_URL = baseUrl;
+  try {
+    await run(bin('rollup'), ['-c', 'rollup.config.mjs', '--dir', out], { cwd: ROOT, env });
+    return { ok: true as const, manifest: JSON.parse(readFileSync(join(out, 'appsscript.json'), 'utf8')) };
+  } catch (e) {
+    const { stderr = '', stdout = '' } = e as { stderr?: string; stdout?: string };
+    return { ok: false as const, output: `${stdout}\n${stderr}` };
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+/** whitelistEntry() from rollup.config.mjs, evaluated by Node itself (the config is an ES module). */
+async function whitelistEntries(values: string[]): Promise<Array<string | null | { error: string }>> {
+  const script = `
+    const { whitelistEntry } = await import(${JSON.stringify(join(ROOT, 'rollup.config.mjs'))});
+    const out = JSON.parse(process.argv[1]).map((v) => { try { return whitelistEntry(v); } catch (e) { return { error: e.message }; } });
+    console.log(JSON.stringify(out));`;
+  const { stdout } = await run(
+    process.execPath,
+    ['--input-type=module', '-e', script, JSON.stringify(values)],
+    { cwd: ROOT },
+  );
+  return JSON.parse(stdout);
+}
+
+describe('urlFetchWhitelist generated at build time', () => {
+  it('takes the base URL from CONFERENCE_API_BASE_URL, and fails loudly on one Google would reject', async () => {
+    const [configured, refused, unset] = await Promise.all([
+      build('https://conf.example.com/api'),
+      build('http://conf.example.com/api'),
+      build(undefined),
+    ]);
+    expect(configured.ok && configured.manifest.urlFetchWhitelist).toEqual(['https://conf.example.com/api/']);
+    expect(refused.ok).toBe(false);
+    expect(!refused.ok && refused.output).toContain('CONFERENCE_API_BASE_URL must use https://');
+    expect(unset.ok && unset.manifest.urlFetchWhitelist).toEqual(['https://conference.example.com/']);
+  }, 120000);
+
+  it('validates and normalises each kind of value', async () => {
+    const cases: Array<[string, string | null | RegExp]> = [
+      ['https://conf.example.com', 'https://conf.example.com/'],
+      ['https://conf.example.com/api//', 'https://conf.example.com/api/'],
+      ['https://conf.example.com:8443/v', 'https://conf.example.com:8443/v/'],
+      ['http://127.0.0.1:8787', null],
+      ['http://localhost:3000/api', null],
+      ['http://localhost.example.com/', /must use https/],
+      ['https://user:pw@conf.example.com/', /credentials/],
+      ['https://conf.example.com/?a=1', /query or fragment/],
+      ['https://localhost/', /full host name/],
+      ['not a url', /not a URL/],
+    ];
+    const results = await whitelistEntries(cases.map(([value]) => value));
+    cases.forEach(([value, expected], i) => {
+      const result = results[i];
+      if (expected instanceof RegExp)
+        expect({ value, result }).toEqual({ value, result: { error: expect.stringMatching(expected) } });
+      else expect({ value, result }).toEqual({ value, result: expected });
+    });
+  }, 60000);
+});
+
+describe('clasp', () => {
+  it('would push exactly dist/Code.js and dist/appsscript.json (clasp status works offline)', async () => {
+    const { stdout } = await run(bin('clasp'), ['status', '--json'], { cwd: ROOT });
+    const status = JSON.parse(stdout.trim().split('\n').pop() ?? '{}');
+    expect([...status.filesToPush].sort()).toEqual(['dist/Code.js', 'dist/appsscript.json']);
+  }, 60000);
+});

@@ -1,0 +1,173 @@
+/**
+ * The built bundle loaded by gas-local, as Apps Script would load it, over stand-ins for Calendar, UrlFetchApp
+ * (a tiny in-memory conference API), Properties, Lock, ScriptApp and ConferenceDataService: the create → sync →
+ * update → delete round trip, and the entry points' promises (never throw, validate input, log one report line).
+ */
+import { apiError, type BuiltConferenceData } from '../platform/stubs';
+import { API_KEY, loadBundle, makeGasGlobals } from './dist';
+
+const CAL = 'alice@example.com';
+const NOW = new Date('2026-11-25T12:00:00Z');
+
+beforeEach(() => {
+  jest.useFakeTimers({ now: NOW, doNotFake: ['nextTick', 'setImmediate', 'setTimeout', 'setInterval'] });
+});
+afterEach(() => {
+  jest.useRealTimers();
+});
+
+function setup(options?: Parameters<typeof makeGasGlobals>[0]) {
+  const world = makeGasGlobals(options);
+  return { ...world, app: loadBundle(world.globals) };
+}
+
+const calendarEvent = (conferenceId: string, summary: string, attendees: string[] = ['bob@example.com']) => ({
+  id: 'ev1',
+  status: 'confirmed',
+  summary,
+  start: { dateTime: '2026-12-01T10:00:00+01:00', timeZone: 'Europe/Paris' },
+  end: { dateTime: '2026-12-01T11:00:00+01:00', timeZone: 'Europe/Paris' },
+  attendees: [
+    { email: 'alice@example.com', responseStatus: 'accepted' },
+    ...attendees.map((email) => ({ email, responseStatus: 'needsAction' })),
+  ],
+  conferenceData: {
+    conferenceId,
+    conferenceSolution: { key: { type: 'addOn' }, name: 'Conference Sync' },
+    entryPoints: [{ entryPointType: 'video', uri: `https://meet.example.com/j/${conferenceId}` }],
+  },
+});
+
+const requestsOf = (api: ReturnType<typeof setup>['api'], method: string) =>
+  api.requests.filter((r) => r.method === method);
+
+describe('the bundle under gas-local', () => {
+  it('runs a create → sync → update → delete round trip', () => {
+    const { app, api, calendar, scriptApp, fetch } = setup();
+
+    // Calendar calls createConference before the event is saved.
+    const data = app.createConference({
+      eventData: { calendarId: CAL, eventId: 'ev1' },
+    }) as BuiltConferenceData;
+    expect(data.error).toBeUndefined();
+    expect(data.conferenceId).toBe('conf-1');
+    expect(data.entryPoints).toEqual([
+      { type: 'VIDEO', uri: 'https://meet.example.com/j/conf-1' },
+      { type: 'PHONE', uri: 'tel:+15550100', pin: '123456' },
+    ]);
+    expect(data.parameters).toEqual({ conferenceId: 'conf-1' });
+    const create = requestsOf(api, 'POST')[0];
+    expect(create.headers).toMatchObject({
+      Authorization: `Bearer ${API_KEY}`,
+      'Idempotency-Key': expect.any(String),
+    });
+    expect(fetch.mock.calls[0][1]).toMatchObject({ muteHttpExceptions: true, method: 'post' });
+    expect(scriptApp.triggers).toEqual([{ handler: 'syncEvents', sourceId: CAL }]);
+
+    // The user saves the event: the trigger's sync sends the real details.
+    calendar.put(CAL, calendarEvent('conf-1', 'Planning'));
+    app.syncEvents({ calendarId: CAL, authMode: 'FULL', triggerUid: '4034124084959907503' });
+    expect(api.conferences.get('conf-1')).toMatchObject({
+      title: 'Planning',
+      startTime: '2026-12-01T10:00:00+01:00',
+      endTime: '2026-12-01T11:00:00+01:00',
+      attendees: expect.arrayContaining(['bob@example.com']),
+    });
+
+    // An edit is PATCHed; an RSVP-only change is not.
+    calendar.put(CAL, calendarEvent('conf-1', 'Planning (moved)'));
+    app.syncEvents({ calendarId: CAL });
+    expect(api.conferences.get('conf-1')?.title).toBe('Planning (moved)');
+    const patches = requestsOf(api, 'PATCH').length;
+    const rsvp = calendarEvent('conf-1', 'Planning (moved)');
+    rsvp.attendees[1].responseStatus = 'accepted';
+    calendar.put(CAL, rsvp);
+    app.syncEvents({ calendarId: CAL });
+    expect(requestsOf(api, 'PATCH')).toHaveLength(patches);
+
+    // Deleting the event deletes the conference and forgets the record.
+    calendar.remove(CAL, 'ev1');
+    app.syncEvents({ calendarId: CAL });
+    expect(requestsOf(api, 'DELETE').map((r) => r.path)).toEqual(['/v1/conferences/conf-1']);
+    expect(api.conferences.size).toBe(0);
+    expect(scriptApp.created).toBe(1);
+  });
+
+  it('keeps one conference per event when Calendar repeats createConference', () => {
+    const { app, api, scriptApp } = setup();
+    const first = app.createConference({ eventData: { calendarId: CAL, eventId: 'ev1' } });
+    const second = app.createConference({ eventData: { calendarId: CAL, eventId: 'ev1' } });
+    expect(second.conferenceId).toBe(first.conferenceId);
+    expect(api.conferences.size).toBe(1);
+    expect(scriptApp.created).toBe(1);
+  });
+
+  it('stores the sync token per calendar in user properties after the first sync', () => {
+    const { app, userProperties } = setup();
+    app.initializeSyncing(CAL);
+    expect(userProperties.getProperty('sync.token:alice%40example.com')).toEqual(expect.any(String));
+  });
+
+  it('logs each sync report as one JSON line', () => {
+    const { app, console } = setup();
+    app.syncEvents({ calendarId: CAL });
+    const line = console.lines.find((l) => l.text.startsWith('syncEvents: report '));
+    expect(line?.level).toBe('log');
+    expect(JSON.parse(line?.text.slice('syncEvents: report '.length) ?? '')).toMatchObject({
+      calendarId: CAL,
+    });
+  });
+});
+
+describe('createConference never throws', () => {
+  it('returns a PERMANENT ConferenceError for a refused base URL, without calling out or logging the key', () => {
+    const { app, fetch, console } = setup({ baseUrl: 'http://localhost.example.com/' });
+    const data = app.createConference({ eventData: { calendarId: CAL, eventId: 'ev1' } });
+    expect(data).toMatchObject({ error: 'PERMANENT', conferenceSolutionId: 'conference-sync' });
+    expect(fetch).not.toHaveBeenCalled();
+    expect(console.text()).toContain('CONFERENCE_API_BASE_URL');
+    expect(console.text()).not.toContain(API_KEY);
+  });
+
+  it('returns a PERMANENT ConferenceError when the key is rejected (401), with the key in no log line', () => {
+    const { app, console } = setup({ apiKey: 'sk_wrong_key_99' });
+    expect(app.createConference({ eventData: { calendarId: CAL, eventId: 'ev1' } }).error).toBe('PERMANENT');
+    expect(console.text()).not.toContain('sk_wrong_key_99');
+  });
+
+  it('returns a PERMANENT ConferenceError when the key is not configured', () => {
+    const { app } = setup({ apiKey: null });
+    expect(app.createConference({ eventData: { calendarId: CAL, eventId: 'ev1' } }).error).toBe('PERMANENT');
+  });
+
+  it('returns a TEMPORARY ConferenceError when the provider is unavailable', () => {
+    const { app, api } = setup();
+    api.failNext(...Array.from({ length: 5 }, () => apiError(503, 'UNAVAILABLE', 'down')));
+    expect(app.createConference({ eventData: { calendarId: CAL, eventId: 'ev1' } }).error).toBe('TEMPORARY');
+  });
+
+  it('returns a PERMANENT ConferenceError for an argument without event data', () => {
+    const { app, fetch } = setup();
+    expect(app.createConference(undefined).error).toBe('PERMANENT');
+    expect(app.createConference({ eventData: { calendarId: CAL } }).error).toBe('PERMANENT');
+    expect(fetch).not.toHaveBeenCalled();
+  });
+});
+
+describe('syncEvents', () => {
+  it('logs an error and returns for a trigger event without calendarId', () => {
+    const { app, calendarService, console } = setup();
+    expect(app.syncEvents({ authMode: 'FULL' })).toBeUndefined();
+    expect(app.syncEvents(undefined)).toBeUndefined();
+    expect(calendarService.listCalls).toEqual([]);
+    expect(console.lines.filter((l) => l.level === 'error')).toHaveLength(2);
+  });
+
+  it('skips the run, and says so, while another sync of this user holds the lock', () => {
+    const { app, calendarService, lock, console } = setup();
+    lock.busy = true;
+    expect(app.syncEvents({ calendarId: CAL })).toBeUndefined();
+    expect(calendarService.listCalls).toEqual([]);
+    expect(console.text()).toContain('another sync of this user is still running');
+  });
+});
