@@ -153,12 +153,36 @@ export function buildConferenceApp(options: ConferenceAppOptions): FastifyInstan
     bodyLimit: CONFERENCE_LIMITS.maxBodyBytes,
     // Node's default of 5 s would cut off slow clients under load; the server is local, so be generous.
     requestTimeout: 60_000,
+    // Errors fastify raises before routing (a bad %-escape in the URL) get the spec's body like any other.
+    frameworkErrors: (_error, _request, reply) => {
+      void sendError(reply, ApiError.invalid('the request URL is malformed'));
+    },
+    // Requests Node's HTTP parser rejects (broken syntax, headers over 16 KiB) never reach fastify; answer them
+    // on the socket with the spec's body too, then close, since the stream can no longer be trusted.
+    clientErrorHandler: (error, socket) => {
+      if ((error as NodeJS.ErrnoException).code === 'ECONNRESET' || !socket.writable) {
+        socket.destroy();
+        return;
+      }
+      const body = JSON.stringify({ error: { code: 'INVALID_ARGUMENT', message: 'malformed HTTP request' } });
+      socket.end(
+        'HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; charset=utf-8\r\n' +
+          `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+    },
   });
 
   // Every body is parsed as JSON whatever its Content-Type (the spec has only JSON, and a client that forgets
   // the header should get validation errors about its JSON, not an unlisted 415). An empty body is "no body".
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
+  app.addContentTypeParser('*', { parseAs: 'string' }, (req, body, done) => {
+    const encoding = req.headers['content-encoding'];
+    if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
+      return done(
+        ApiError.invalid('compressed request bodies are not supported; send plain JSON'),
+        undefined,
+      );
+    }
     const text = body as string;
     if (text.trim() === '') return done(null, undefined);
     try {

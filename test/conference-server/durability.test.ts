@@ -57,7 +57,8 @@ it('every write acknowledged before a kill -9 mid-burst is there after a restart
       } catch (error) {
         // After the kill, requests in flight fail at the socket: those writes were never acknowledged.
         if (killed) return;
-        throw error;
+        kill();
+        throw new Error(`worker ${w}, step ${i}, before the kill: ${(error as Error).message}; ${server.stderr()}`);
       }
       if (acknowledged >= KILL_AFTER) kill();
     }

@@ -2,6 +2,7 @@
  * Bad input over real HTTP: every malformed request gets the spec's 4xx with the error body, never a 5xx, and
  * the server keeps serving afterwards (each case ends with a GET that must still work).
  */
+import * as net from 'node:net';
 import { CONFERENCE_LIMITS } from '../../contracts/conference-api';
 import { expectError, nextKey, SAMPLE, startTestServer, type TestServer } from './helpers';
 
@@ -176,6 +177,52 @@ describe('a malformed request never causes a 5xx', () => {
   it('accepts an Idempotency-Key of exactly 255 characters', async () => {
     const response = await postCreate('{}', { 'idempotency-key': 'k'.repeat(255) });
     expect(response.status).toBe(201);
+  });
+});
+
+describe('malformed HTTP gets the spec error body too', () => {
+  /** Sends raw bytes and returns the raw answer (the server closes the connection after a parser error). */
+  function rawRequest(text: string): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const socket = net.connect(t.server.port, '127.0.0.1', () => socket.write(text));
+      let answer = '';
+      socket.setEncoding('utf8').on('data', (chunk: string) => {
+        answer += chunk;
+      });
+      socket.on('end', () => resolve(answer));
+      // A reset after the answer arrived (the server closes while we still write) is not a failure.
+      socket.on('error', (error) => (answer ? resolve(answer) : reject(error)));
+    });
+  }
+
+  it('answers a broken request line or header with 400 and the error body', async () => {
+    const answer = await rawRequest('GET /api/v1/conferences HTTP/1.1\r\nHost: x\r\nBroken Header\r\n\r\n');
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(answer).toContain('application/json; charset=utf-8');
+    expect(answer).toContain('"code":"INVALID_ARGUMENT"');
+    await expectStillServing();
+  });
+
+  it('answers headers over 16 KiB (e.g. a huge Idempotency-Key) with 400 and the error body', async () => {
+    const answer = await rawRequest(
+      `POST /api/v1/conferences HTTP/1.1\r\nHost: x\r\nIdempotency-Key: ${'k'.repeat(20_000)}\r\n` +
+        'Content-Length: 2\r\n\r\n{}',
+    );
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(answer).toContain('"code":"INVALID_ARGUMENT"');
+    await expectStillServing();
+  });
+
+  it('answers a bad %-escape in the URL with 400 and the error body', async () => {
+    await expectError(await t.api('GET', '/v1/conferences/%zz'), 400, 'INVALID_ARGUMENT');
+  });
+
+  it('answers a compressed body with 400 rather than misreading it', async () => {
+    const response = await t.api('POST', '/v1/conferences', {
+      body: '{}',
+      headers: { 'idempotency-key': nextKey(), 'content-encoding': 'gzip' },
+    });
+    await expectError(response, 400, 'INVALID_ARGUMENT');
   });
 });
 
