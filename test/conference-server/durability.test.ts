@@ -58,7 +58,9 @@ it('every write acknowledged before a kill -9 mid-burst is there after a restart
         // After the kill, requests in flight fail at the socket: those writes were never acknowledged.
         if (killed) return;
         kill();
-        throw new Error(`worker ${w}, step ${i}, before the kill: ${(error as Error).message}; ${server.stderr()}`);
+        throw new Error(
+          `worker ${w}, step ${i}, before the kill: ${(error as Error).message}; ${server.stderr()}`,
+        );
       }
       if (acknowledged >= KILL_AFTER) kill();
     }
