@@ -1,12 +1,12 @@
 /**
  * The add-on's one entry file and composition root. Its exports become the bundle's global functions, called by
  * Apps Script by name: `createConference` (the manifest's onCreateFunction), `syncEvents` (the calendar's
- * EventUpdated trigger) and `initializeSyncing`. Here configuration is read, the Apps Script adapters are built
+ * EventUpdated trigger), `initializeSyncing`, and `onHomepage` (the manifest's homepage trigger: a status card). Here configuration is read, the Apps Script adapters are built
  * and the pure core is called; nothing else in src/ outside src/platform names an Apps Script global.
  */
 import type { Conference } from '../contracts/conference-api';
 import { createConferenceForEvent } from './core/createConference';
-import { CalendarApiError, ProviderError } from './core/errors';
+import { CalendarApiError, ProviderConfigError, ProviderError } from './core/errors';
 import type { SyncReport } from './core/model';
 import type { SyncPorts } from './core/ports';
 import { syncCalendar } from './core/syncCalendar';
@@ -20,6 +20,7 @@ import {
 import { AppsScriptLock } from './platform/lock';
 import { ConsoleLog, describeError } from './platform/log';
 import { UserPropertiesStateStore } from './platform/stateStore';
+import { buildStatusCard, collectStatus } from './platform/statusCard';
 import { ensureEventUpdatedTrigger } from './platform/triggers';
 import { UrlFetchHttpTransport } from './platform/urlFetchTransport';
 import { API_KEY_PROPERTY, readProviderConfig } from './provider/config';
@@ -134,6 +135,28 @@ export function initializeSyncing(calendarId: string): SyncReport | undefined {
   if (ensureEventUpdatedTrigger(ScriptApp, id))
     makeLog().info('initializeSyncing: trigger created', { calendarId: id });
   return syncEvents({ calendarId: id });
+}
+
+/**
+ * The homepage card: this user's calendars with their sync state, conferences, retries and failed events, and a
+ * configuration problem if there is one. Shows nothing secret: config errors never carry the key.
+ */
+export function onHomepage(): GoogleAppsScript.Card_Service.Card {
+  const log = makeLog();
+  let configProblem: string | undefined;
+  try {
+    const scriptProperties = PropertiesService.getScriptProperties();
+    readProviderConfig((name) => scriptProperties.getProperty(name));
+  } catch (e) {
+    configProblem = e instanceof ProviderConfigError ? e.message : 'the configuration could not be read.';
+  }
+  try {
+    const store = new UserPropertiesStateStore(PropertiesService.getUserProperties(), log);
+    return buildStatusCard(CardService, collectStatus(store, store.knownCalendarIds()), configProblem);
+  } catch (e) {
+    log.error('onHomepage: could not read the status', { error: describeError(e) });
+    return buildStatusCard(CardService, [], configProblem ?? 'the status could not be read; see the logs.');
+  }
 }
 
 /** The log, told the API key (when there is one) so that no line can ever carry it. */

@@ -104,6 +104,17 @@ export class UserPropertiesStateStore implements StateStore {
     this.remove(stateKeys.failure(calendarId, eventId));
   }
 
+  /** Every calendar this user has a token or a conference record for (for the status card). */
+  knownCalendarIds(): string[] {
+    const ids = new Set<string>();
+    for (const key of this.props.getKeys()) {
+      const match = /^(?:sync\.token:([^:]*)|conf:([^:]*):)/.exec(key);
+      const encoded = match?.[1] ?? match?.[2];
+      if (encoded !== undefined) ids.add(decodeURIComponent(encoded));
+    }
+    return [...ids].sort();
+  }
+
   private listPerEvent<T>(kind: Kind, calendarId: string): T[] {
     const prefix = `${kind}:${enc(calendarId)}:`;
     const out: T[] = [];

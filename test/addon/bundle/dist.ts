@@ -10,6 +10,7 @@ import {
   CalendarServiceStub,
   ConferenceApiStub,
   ConsoleStub,
+  cardServiceStub,
   conferenceDataServiceStub,
   LockServiceStub,
   PropertiesStub,
@@ -51,6 +52,7 @@ export function makeGasGlobals(options: { baseUrl?: string; apiKey?: string | nu
     LockService: lock,
     ScriptApp: scriptApp,
     ConferenceDataService: conferenceDataServiceStub(),
+    CardService: cardServiceStub(),
     console,
     // The bundle's `new Date()` reads the test's (possibly faked) clock only when Date is passed in.
     Date,

@@ -3,7 +3,7 @@
  * (a tiny in-memory conference API), Properties, Lock, ScriptApp and ConferenceDataService: the create → sync →
  * update → delete round trip, and the entry points' promises (never throw, validate input, log one report line).
  */
-import { apiError, type BuiltConferenceData } from '../platform/stubs';
+import { apiError, type BuiltConferenceData, cardTexts } from '../platform/stubs';
 import { API_KEY, loadBundle, makeGasGlobals } from './dist';
 
 const CAL = 'alice@example.com';
@@ -169,5 +169,21 @@ describe('syncEvents', () => {
     expect(app.syncEvents({ calendarId: CAL })).toBeUndefined();
     expect(calendarService.listCalls).toEqual([]);
     expect(console.text()).toContain('another sync of this user is still running');
+  });
+});
+
+describe('onHomepage', () => {
+  it('shows the calendar and its conference after one was created', () => {
+    const { app } = setup();
+    app.createConference({ eventData: { calendarId: CAL, eventId: 'ev1' } });
+    const texts = cardTexts(app.onHomepage({ commonEventObject: { hostApp: 'CALENDAR' } }));
+    expect(texts).toEqual([[CAL, expect.stringContaining('Conferences looked after: 1')]]);
+  });
+
+  it('shows a configuration problem without the key', () => {
+    const { app } = setup({ baseUrl: 'http://conf.example.com/' });
+    const texts = cardTexts(app.onHomepage({}));
+    expect(texts[0]).toEqual(['Configuration', expect.stringContaining('CONFERENCE_API_BASE_URL')]);
+    expect(JSON.stringify(texts)).not.toContain(API_KEY);
   });
 });

@@ -1,12 +1,12 @@
 /**
  * The port contract suites run against the Apps Script adapters (over stubbed services) and against the core's
- * in-memory fakes, so both sides are held to the same behaviour.
+ * FakeCalendar, so both sides are held to the same behaviour (MemoryStateStore runs the StateStore suite in
+ * test/addon/core/memoryStateStoreContract.test.ts).
  */
 import { AppsScriptCalendarPort } from '../../../src/platform/calendarPort';
 import { ConsoleLog } from '../../../src/platform/log';
 import { UserPropertiesStateStore } from '../../../src/platform/stateStore';
 import { FakeCalendar } from '../fakes/FakeCalendar';
-import { MemoryStateStore } from '../fakes/MemoryStateStore';
 import { CalendarServiceStub, ConsoleStub, type ErrorForm, PropertiesStub } from '../platform/stubs';
 import { describeCalendarPortContract } from './calendarPortContract';
 import { describeStateStoreContract } from './stateStoreContract';
@@ -14,8 +14,6 @@ import { describeStateStoreContract } from './stateStoreContract';
 describeStateStoreContract('UserPropertiesStateStore over Properties', () => {
   return new UserPropertiesStateStore(new PropertiesStub(), new ConsoleLog(new ConsoleStub()));
 });
-
-describeStateStoreContract('MemoryStateStore (core fake)', () => new MemoryStateStore());
 
 for (const form of ['prefixed', 'bare'] as ErrorForm[]) {
   describeCalendarPortContract(`AppsScriptCalendarPort over the advanced service (${form} errors)`, () => {

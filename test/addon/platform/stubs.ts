@@ -475,6 +475,51 @@ export function conferenceDataServiceStub() {
   };
 }
 
+/** What a CardService stub builder's `build()` returns: `setX(v)` as `X: v`, `addY(v)` appended to `Y: [...]`. */
+export type BuiltCard = { kind: string } & Record<string, any>;
+
+/** A builder that records every call; nested builders are recorded by their own state. */
+function cardRecorder(kind: string): any {
+  const state: Record<string, unknown> = { kind };
+  const self: any = new Proxy(
+    {},
+    {
+      get(_target, name: string) {
+        if (name === 'state') return state;
+        if (name === 'build') return () => JSON.parse(JSON.stringify(state)) as BuiltCard;
+        return (value: unknown) => {
+          const nested =
+            value !== null && typeof value === 'object' ? (value as { state?: unknown }).state : undefined;
+          const recorded = nested ?? value;
+          if (name.startsWith('add')) {
+            const list = (state[name.slice(3)] ?? []) as unknown[];
+            list.push(recorded);
+            state[name.slice(3)] = list;
+          } else {
+            state[name.replace(/^set/, '')] = recorded;
+          }
+          return self;
+        };
+      },
+    },
+  );
+  return self;
+}
+
+/** CardService whose `newX()` builders record what they are given (see BuiltCard). */
+export function cardServiceStub() {
+  return new Proxy({}, { get: (_target, name: string) => () => cardRecorder(name.replace(/^new/, '')) });
+}
+
+/** The texts of every TextParagraph of a built card, per section header ('' for none). */
+export function cardTexts(card: BuiltCard): Array<[string, string]> {
+  return (card.Section ?? []).flatMap((section: BuiltCard) =>
+    (section.Widget ?? []).map(
+      (widget: BuiltCard) => [section.Header ?? '', widget.Text] as [string, string],
+    ),
+  );
+}
+
 /** A console that keeps every line, to assert on logs (and on what they never contain). */
 export class ConsoleStub {
   readonly lines: Array<{ level: 'log' | 'warn' | 'error'; text: string }> = [];
