@@ -3,7 +3,13 @@
  * (a tiny in-memory conference API), Properties, Lock, ScriptApp and ConferenceDataService: the create → sync →
  * update → delete round trip, and the entry points' promises (never throw, validate input, log one report line).
  */
-import { apiError, type BuiltConferenceData, cardTexts } from '../platform/stubs';
+import {
+  apiError,
+  type BuiltConferenceData,
+  cardTexts,
+  httpResponse,
+  sampleConference,
+} from '../platform/stubs';
 import { API_KEY, loadBundle, makeGasGlobals } from './dist';
 
 const CAL = 'alice@example.com';
@@ -144,6 +150,38 @@ describe('createConference never throws', () => {
     const { app, api } = setup();
     api.failNext(...Array.from({ length: 5 }, () => apiError(503, 'UNAVAILABLE', 'down')));
     expect(app.createConference({ eventData: { calendarId: CAL, eventId: 'ev1' } }).error).toBe('TEMPORARY');
+  });
+
+  it('returns a PERMANENT ConferenceError when the Calendar advanced service is not enabled', () => {
+    const world = makeGasGlobals();
+    const { Calendar: _disabled, ...withoutCalendar } = world.globals;
+    const app = loadBundle(withoutCalendar);
+    expect(app.createConference({ eventData: { calendarId: CAL, eventId: 'ev1' } }).error).toBe('PERMANENT');
+    expect(world.console.text()).toContain('Calendar advanced service');
+  });
+
+  it('returns a PERMANENT ConferenceError when Calendar would refuse the built data (join URL too long)', () => {
+    const { app, api } = setup();
+    api.failNext(
+      httpResponse(
+        201,
+        sampleConference({ id: 'c-7', joinUrl: `https://meet.example.com/${'x'.repeat(1300)}` }),
+      ),
+    );
+    expect(app.createConference({ eventData: { calendarId: CAL, eventId: 'ev1' } }).error).toBe('PERMANENT');
+  });
+
+  it('still returns the conference when syncing cannot be initialised (trigger quota)', () => {
+    const { app, scriptApp, console } = setup();
+    scriptApp.newTrigger = () => {
+      throw new Error(
+        'This script has too many triggers. Triggers must be deleted from the script before more can be added.',
+      );
+    };
+    const data = app.createConference({ eventData: { calendarId: CAL, eventId: 'ev1' } });
+    expect(data).toMatchObject({ conferenceId: 'conf-1' });
+    expect(data.error).toBeUndefined();
+    expect(console.text()).toContain('could not initialise syncing');
   });
 
   it('returns a PERMANENT ConferenceError for an argument without event data', () => {
