@@ -99,6 +99,20 @@ describe('the bundle under gas-local', () => {
     expect(scriptApp.created).toBe(1);
   });
 
+  it("never touches the conference from an attendee's copy of the event", () => {
+    // Bob runs the add-on too; his calendar holds a copy of Alice's event with Alice's conference on it.
+    const bob = setup();
+    bob.app.initializeSyncing('bob@example.com');
+    bob.calendar.put(
+      'bob@example.com',
+      calendarEvent('conf-1', 'Planning', ['bob@example.com', 'carol@example.com']),
+    );
+    bob.app.syncEvents({ calendarId: 'bob@example.com' });
+    bob.calendar.remove('bob@example.com', 'ev1');
+    bob.app.syncEvents({ calendarId: 'bob@example.com' });
+    expect(bob.fetch).not.toHaveBeenCalled();
+  });
+
   it('keeps one conference per event when Calendar repeats createConference', () => {
     const { app, api, scriptApp } = setup();
     const first = app.createConference({ eventData: { calendarId: CAL, eventId: 'ev1' } });
