@@ -41,7 +41,10 @@ export interface ConferenceAppOptions {
   /** Clock and id source, injectable for tests. */
   now?: () => Date;
   newId?: () => string;
-  /** Fastify's request logging (never includes headers, so never the key). Default off. */
+  /**
+   * Fastify's request log, to stderr so stdout keeps its one listening line. Requests are logged without
+   * headers (fastify's default serializer), and the Authorization header is redacted besides. Default off.
+   */
   logger?: boolean;
 }
 
@@ -149,7 +152,9 @@ export function buildConferenceApp(options: ConferenceAppOptions): FastifyInstan
   const faults = new FaultInjector();
 
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger: options.logger
+      ? { level: 'info', stream: process.stderr, redact: ['req.headers.authorization'] }
+      : false,
     bodyLimit: CONFERENCE_LIMITS.maxBodyBytes,
     // Node's default of 5 s would cut off slow clients under load; the server is local, so be generous.
     requestTimeout: 60_000,

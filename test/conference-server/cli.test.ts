@@ -127,8 +127,8 @@ it('refuses a bad --port with a usage message', async () => {
   expect(result.stderr).toContain('--port');
 });
 
-it('takes the key from --api-key over CONFERENCE_API_KEY, and never prints it', async () => {
-  const server = await start({ extraArgs: ['--api-key', 'flag-key-91'] });
+it('takes the key from --api-key over CONFERENCE_API_KEY, and never prints it, even with --log', async () => {
+  const server = await start({ extraArgs: ['--api-key', 'flag-key-91', '--log'] });
   const flag = await fetch(`${server.baseUrl}/v1/conferences`, {
     headers: { authorization: 'Bearer flag-key-91' },
   });
@@ -138,6 +138,9 @@ it('takes the key from --api-key over CONFERENCE_API_KEY, and never prints it', 
   });
   expect(env.status).toBe(401);
   await server.stop();
+  // The log went to stderr (one line per request at least), stdout kept its single listening line.
+  expect(server.stderr()).toContain('"statusCode":401');
+  expect(server.stdout()).toBe(`listening on ${server.origin}\n`);
   expect(server.stdout() + server.stderr()).not.toContain('flag-key-91');
   expect(server.stdout() + server.stderr()).not.toContain(API_KEY);
 });
