@@ -20,7 +20,7 @@ async function create(overrides: Record<string, unknown> = {}): Promise<Conferen
 }
 
 describe('transport', () => {
-  it('prints JSON with the spec content type on success and on errors', async () => {
+  it('answers JSON with the spec content type on success and on errors', async () => {
     const created = await t.api('POST', '/v1/conferences', {
       body: JSON.stringify(SAMPLE),
       headers: { 'idempotency-key': nextKey() },
