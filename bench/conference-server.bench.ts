@@ -9,6 +9,7 @@
  * generator does not share its event loop and every write pays the fsync a real deployment pays.
  * --write-readme replaces the figures between the bench markers in local/conference-server/README.md.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, tmpdir } from 'node:os';
@@ -181,6 +182,7 @@ async function main(): Promise<void> {
         )
         .map((line) => `| ${line} |`),
     ];
+    lines.push('', 'Latencies are whole milliseconds as autocannon records them; 0 means under 1 ms.');
     const table = lines.join('\n');
     process.stdout.write(`${table}\n`);
 
@@ -193,6 +195,20 @@ async function main(): Promise<void> {
       const to = text.indexOf(end);
       if (from < 0 || to < from) throw new Error(`README has no ${start} … ${end} section`);
       writeFileSync(readme, `${text.slice(0, from + start.length)}\n${table}\n${text.slice(to)}`);
+      // Let the project's formatter align the table, so the README stays as `biome check` wants it.
+      spawnSync(
+        process.execPath,
+        [
+          path.join(REPO_ROOT, 'node_modules', '@biomejs', 'biome', 'bin', 'biome'),
+          'format',
+          '--write',
+          readme,
+        ],
+        {
+          cwd: REPO_ROOT,
+          stdio: 'ignore',
+        },
+      );
       process.stdout.write(`figures written to ${path.relative(REPO_ROOT, readme)}\n`);
     }
   } finally {
