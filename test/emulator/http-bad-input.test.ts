@@ -144,3 +144,30 @@ test('a calendar id in the path is URL-decoded and primary is the bearer user', 
   );
   expect(viaPrimary).toEqual(viaId);
 });
+
+test('POST /emulator/v1/reset empties every calendar', async () => {
+  await emu.raw(path, { method: 'POST', user: A, headers: json, body: JSON.stringify(good) });
+  const reset = await emu.raw('/emulator/v1/reset', { method: 'POST' });
+  expect(reset.status).toBe(200);
+  const list = (await (await emu.raw(path, { user: A })).json()) as any;
+  expect(list.items).toEqual([]);
+});
+
+test('an injected 500 backendError carries Google body and the fault is used up after count requests', async () => {
+  await emu.raw('/emulator/v1/faults', {
+    method: 'POST',
+    headers: json,
+    body: JSON.stringify({ method: 'POST', status: 500, reason: 'backendError', count: 2 }),
+  });
+  for (let i = 0; i < 2; i++) {
+    const res = await emu.raw(path, { method: 'POST', user: A, headers: json, body: JSON.stringify(good) });
+    expect(res.status).toBe(500);
+    expect(((await res.json()) as any).error.errors[0]).toEqual({
+      domain: 'global',
+      reason: 'backendError',
+      message: 'Backend Error',
+    });
+  }
+  const res = await emu.raw(path, { method: 'POST', user: A, headers: json, body: JSON.stringify(good) });
+  expect(res.status).toBe(200);
+});

@@ -134,6 +134,8 @@ const KEY_ORDER = [
   'eventType',
 ];
 
+const KEY_SET = new Set(KEY_ORDER);
+
 /** Fields a client may write; everything else in a body is ignored (as Google ignores unknown fields). */
 const WRITABLE = [
   'summary',
@@ -175,7 +177,18 @@ const FORBIDDEN_WITH_SYNC: (keyof ListParams)[] = [
   'updatedMin',
 ];
 
-const clone = <T>(v: T): T => (v === undefined ? v : structuredClone(v));
+/** Deep copy of JSON data (much cheaper than structuredClone for the small objects of an event). */
+function deepCopy<T>(v: T): T {
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map(deepCopy) as T;
+  const out: Record<string, unknown> = {};
+  for (const k in v) {
+    const x = (v as Record<string, unknown>)[k];
+    if (x !== undefined) out[k] = deepCopy(x);
+  }
+  return out as T;
+}
+const clone = deepCopy;
 const asList = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
 function normalizeEmail(id: string): string {
@@ -875,6 +888,10 @@ export class CalendarEngine {
 
   /** Allocates a fresh `updated` (strictly increasing µs, so etags never repeat) and logs the change. */
   private touch(ev: Stored, us = this.nextUs()): void {
+    // Re-materialise the data once per write through JSON: objects built up key by key (or that
+    // went through `delete`) carry V8 slack and out-of-object property arrays, while JSON.parse
+    // builds compact ones — this halves the memory per stored event (see README benchmark).
+    ev.data = JSON.parse(JSON.stringify(ev.data));
     ev.us = us;
     ev.cal.log.push(ev.id);
     ev.logPos = ev.cal.log.length;
@@ -1079,13 +1096,13 @@ export class CalendarEngine {
     const times = this.occurrenceTimes(master, entry.occ);
     if (master.status === 'cancelled')
       return { kind: 'calendar#event', etag: eventEtag(master.us), id, status: 'cancelled' };
-    const data = clone(master.data);
-    delete data.recurrence;
-    data.start = times.start;
-    data.end = times.end;
-    data.recurringEventId = master.id;
-    data.originalStartTime = times.start;
-    return this.shape(master, id, master.status, data, master.us, false);
+    return this.shape(master, id, master.status, master.data, master.us, false, {
+      recurrence: undefined,
+      start: times.start,
+      end: times.end,
+      recurringEventId: master.id,
+      originalStartTime: times.start,
+    });
   }
 
   /**
@@ -1110,16 +1127,14 @@ export class CalendarEngine {
         if (!full || ev.orphan) return out;
       }
     }
-    return this.shape(
-      ev,
-      ev.id,
-      ev.status,
-      clone(ev.data),
-      ev.us,
-      !!ev.masterId && ev.status !== 'cancelled',
-    );
+    return this.shape(ev, ev.id, ev.status, ev.data, ev.us, !!ev.masterId && ev.status !== 'cancelled');
   }
 
+  /**
+   * Builds the API form of an event in Google's key order. `data` is read, never shared: every
+   * value is deep-copied, so callers may mutate what they get. `overrides` replace data fields
+   * (used for virtual instances of a series).
+   */
   private shape(
     ev: Stored,
     id: string,
@@ -1127,11 +1142,11 @@ export class CalendarEngine {
     data: EventResource,
     us: number,
     odd: boolean,
+    overrides?: Record<string, unknown>,
   ): EventResource {
     const calId = ev.cal.id;
     const linkId = ev.rec && id === ev.id ? this.firstInstanceId(ev) : id;
-    const base: Record<string, unknown> = {
-      ...data,
+    const computed: Record<string, unknown> = {
       kind: 'calendar#event',
       etag: eventEtag(us, odd),
       id,
@@ -1140,16 +1155,22 @@ export class CalendarEngine {
       created: formatCreated(ev.createdMs),
       updated: formatUpdated(Math.floor(us / 1000)),
     };
-    if (data.creator?.email === calId) base.creator = { ...data.creator, self: true };
-    if (data.organizer?.email === calId) base.organizer = { ...data.organizer, self: true };
-    if (data.attendees) {
-      base.attendees = data.attendees.map((a) =>
+    const out: Record<string, any> = {};
+    for (const k of KEY_ORDER) {
+      let v: unknown;
+      if (k in computed) v = computed[k];
+      else if (overrides && k in overrides) v = deepCopy(overrides[k]);
+      else v = deepCopy(data[k]);
+      if (v !== undefined) out[k] = v;
+    }
+    for (const k in data) if (!KEY_SET.has(k) && data[k] !== undefined) out[k] = deepCopy(data[k]);
+    if (out.creator?.email === calId) out.creator.self = true;
+    if (out.organizer?.email === calId) out.organizer.self = true;
+    if (out.attendees) {
+      out.attendees = (out.attendees as Attendee[]).map((a) =>
         a.email === calId ? insertAfter(a, 'displayName', 'self', true) : a,
       );
     }
-    const out: Record<string, unknown> = {};
-    for (const k of KEY_ORDER) if (base[k] !== undefined) out[k] = base[k];
-    for (const k of Object.keys(base)) if (!(k in out) && base[k] !== undefined) out[k] = base[k];
     return out as EventResource;
   }
 
