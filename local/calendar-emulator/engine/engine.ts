@@ -977,10 +977,7 @@ export class CalendarEngine {
 
   /** What one change-log entry contributes to an incremental listing. */
   private incrementalEntries(ev: Stored, params: ListParams): Entry[] {
-    if (!params.singleEvents || !ev.rec) {
-      if (params.singleEvents && ev.masterId && ev.orphan) return [{ ev }];
-      return [{ ev }];
-    }
+    if (!params.singleEvents || !ev.rec) return [{ ev }];
     // singleEvents: a changed series is reported as its instances (exceptions report themselves).
     const excs = ev.cal.exceptions.get(ev.id);
     return this.occurrences(ev)
