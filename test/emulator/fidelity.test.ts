@@ -338,6 +338,66 @@ describe('recurring instances', () => {
   });
 });
 
+describe('listing options through the client', () => {
+  test('singleEvents with orderBy=startTime interleaves instances and single events by start, without a sync token', async () => {
+    await alice.events.insert({
+      calendarId: 'primary',
+      requestBody: {
+        summary: 'daily',
+        start: timed('2025-04-01T09:00:00'),
+        end: timed('2025-04-01T09:30:00'),
+        recurrence: ['RRULE:FREQ=DAILY;COUNT=3'],
+      },
+    });
+    await alice.events.insert({
+      calendarId: 'primary',
+      requestBody: {
+        summary: 'single',
+        start: timed('2025-04-02T08:00:00'),
+        end: timed('2025-04-02T08:30:00'),
+      },
+    });
+    const res = await alice.events.list({ calendarId: 'primary', singleEvents: true, orderBy: 'startTime' });
+    expect(res.data.items!.map((e) => `${e.summary} ${e.start!.dateTime}`)).toEqual([
+      'daily 2025-04-01T09:00:00-05:00',
+      'single 2025-04-02T08:00:00-05:00',
+      'daily 2025-04-02T09:00:00-05:00',
+      'daily 2025-04-03T09:00:00-05:00',
+    ]);
+    expect(res.data.nextSyncToken).toBeUndefined();
+    const bad = await googleError(alice.events.list({ calendarId: 'primary', orderBy: 'startTime' }));
+    expect(bad.status).toBe(400);
+  });
+
+  test('the instances endpoint pages with nextPageToken and never gives a sync token', async () => {
+    const series = await alice.events.insert({
+      calendarId: 'primary',
+      requestBody: {
+        summary: 'weekly',
+        start: { date: '2025-04-07' },
+        end: { date: '2025-04-08' },
+        recurrence: ['RRULE:FREQ=WEEKLY;COUNT=5'],
+      },
+    });
+    const ids: string[] = [];
+    let pageToken: string | undefined;
+    do {
+      const res = await alice.events.instances({
+        calendarId: 'primary',
+        eventId: series.data.id!,
+        maxResults: 2,
+        pageToken,
+      });
+      expect(res.data.nextSyncToken).toBeUndefined();
+      ids.push(...res.data.items!.map((e) => e.id!));
+      pageToken = res.data.nextPageToken ?? undefined;
+    } while (pageToken);
+    expect(ids).toEqual(
+      ['20250407', '20250414', '20250421', '20250428', '20250505'].map((d) => `${series.data.id}_${d}`),
+    );
+  });
+});
+
 describe('two users', () => {
   test("an attendee gets a copy with the same id, the organizer's edits reach it, and the RSVP reaches the organizer", async () => {
     const bobFull = await bob.events.list({ calendarId: 'primary' });

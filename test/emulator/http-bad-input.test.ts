@@ -171,3 +171,16 @@ test('an injected 500 backendError carries Google body and the fault is used up 
   const res = await emu.raw(path, { method: 'POST', user: A, headers: json, body: JSON.stringify(good) });
   expect(res.status).toBe(200);
 });
+
+test('a malformed percent-escape in the path is a 400, and __proto__ keys in a body are dropped', async () => {
+  const res = await emu.raw('/calendar/v3/calendars/%E0%A4%A/events', { user: A });
+  expect(res.status).toBe(400);
+  const created = await emu.raw(path, {
+    method: 'POST',
+    user: A,
+    headers: json,
+    body: `{"summary":"p","__proto__":{"polluted":true},"start":${JSON.stringify(good.start)},"end":${JSON.stringify(good.end)}}`,
+  });
+  expect(created.status).toBe(200);
+  expect(({} as any).polluted).toBeUndefined();
+});

@@ -149,7 +149,11 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance & { en
     const text = String(body);
     if (text.trim() === '') return done(null, undefined);
     try {
-      done(null, JSON.parse(text));
+      // `__proto__` keys are dropped so that no body can reach an object's prototype downstream.
+      done(
+        null,
+        JSON.parse(text, (k, v) => (k === '__proto__' ? undefined : v)),
+      );
     } catch {
       done(Errors.parseError(), undefined);
     }
@@ -170,11 +174,17 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance & { en
     if (!req.url.startsWith('/calendar/v3/')) return;
     if (latencyMs > 0) await new Promise((r) => setTimeout(r, latencyMs));
     const path = req.url.split('?')[0];
+    let decoded = path;
+    try {
+      decoded = decodeURIComponent(path);
+    } catch {
+      // a malformed escape: the router answers it with a 400 below
+    }
     const fault = faults.find(
       (f) =>
         f.remaining > 0 &&
         (!f.method || f.method.toUpperCase() === req.method) &&
-        (!f.pathPattern || f.pathPattern.test(path) || f.pathPattern.test(decodeURIComponent(path))),
+        (!f.pathPattern || f.pathPattern.test(path) || f.pathPattern.test(decoded)),
     );
     if (fault) {
       fault.remaining--;
