@@ -424,3 +424,50 @@ describe('write bookkeeping', () => {
     expect(catchError(() => engine.get(A, A, id, {}, { ifNoneMatch: ev.etag })).code).toBe(304);
   });
 });
+
+test('the list envelope has the keys of a real Google page, in order, tokens before items', () => {
+  const { engine } = newEngine();
+  seed(engine, 3);
+  expect(Object.keys(engine.list(A, 'primary', { maxResults: 2 }))).toEqual([
+    'kind',
+    'etag',
+    'summary',
+    'description',
+    'updated',
+    'timeZone',
+    'accessRole',
+    'defaultReminders',
+    'nextPageToken',
+    'items',
+  ]);
+  const last = engine.list(A, 'primary');
+  expect(Object.keys(last).slice(-2)).toEqual(['nextSyncToken', 'items']);
+  expect(last.etag).toMatch(/^"p3[0-9a-v]{14}"$/);
+});
+
+test("a new event's keys come in Google's order", () => {
+  const { engine } = newEngine();
+  const ev = engine.insert(A, A, {
+    summary: 's',
+    start: timed('2025-04-01T09:00:00'),
+    end: timed('2025-04-01T10:00:00'),
+  });
+  expect(Object.keys(ev)).toEqual([
+    'kind',
+    'etag',
+    'id',
+    'status',
+    'htmlLink',
+    'created',
+    'updated',
+    'summary',
+    'creator',
+    'organizer',
+    'start',
+    'end',
+    'iCalUID',
+    'sequence',
+    'reminders',
+    'eventType',
+  ]);
+});

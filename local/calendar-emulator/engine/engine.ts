@@ -321,7 +321,7 @@ export class CalendarEngine {
     } else if (!(params.orderBy && this.options.orderBySuppressesSyncToken)) {
       out.nextSyncToken = this.syncToken(cal, snapshot);
     }
-    return out;
+    return itemsLast(out);
   }
 
   get(
@@ -376,7 +376,7 @@ export class CalendarEngine {
         t: this.options.now(),
       });
     }
-    return out;
+    return itemsLast(out);
   }
 
   // ---------------------------------------------------------------- API: write
@@ -938,7 +938,7 @@ export class CalendarEngine {
       j = page.j;
     } else if (from === to) {
       // Nothing changed: Google hands back the very token it was given (COMMUNITY, §1.4).
-      return { ...this.envelope(cal, []), nextSyncToken: params.syncToken };
+      return itemsLast({ ...this.envelope(cal, []), nextSyncToken: params.syncToken });
     }
     const items: EventResource[] = [];
     let next: { i: number; j: number } | undefined;
@@ -972,7 +972,7 @@ export class CalendarEngine {
         t: this.options.now(),
       });
     } else out.nextSyncToken = this.syncToken(cal, to);
-    return out;
+    return itemsLast(out);
   }
 
   /** What one change-log entry contributes to an incremental listing. */
@@ -1362,6 +1362,12 @@ function maxKey(m: Map<number | string, Stored>): number {
   for (const exc of m.values())
     max = Math.max(max, exc.startMs, typeof exc.origKey === 'number' ? exc.origKey : 0);
   return max + 366 * 86_400_000;
+}
+
+/** Google sends `nextPageToken`/`nextSyncToken` before `items` (fixtures §1); keep that key order. */
+function itemsLast(list: EventsList): EventsList {
+  const { items, ...rest } = list;
+  return { ...rest, items };
 }
 
 /** Collection etag: an opaque 16-character `p3…` string that changes with the calendar (fixtures §6). */
