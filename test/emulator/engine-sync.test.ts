@@ -471,3 +471,27 @@ test("a new event's keys come in Google's order", () => {
     'eventType',
   ]);
 });
+
+test('a rejected write leaves the event exactly as it was', () => {
+  const { engine } = newEngine();
+  const [id] = seed(engine, 1);
+  const before = engine.get(A, A, id);
+  expect(() =>
+    engine.patch(A, A, id, { status: 'tentative', end: { dateTime: '2020-01-01T00:00:00Z' } }),
+  ).toThrow('The specified time range is empty.');
+  expect(engine.get(A, A, id)).toEqual(before);
+});
+
+test('an update (PUT) of a deleted event on the organizer calendar restores it; a patch keeps it deleted', () => {
+  const { engine } = newEngine();
+  const [a, b] = seed(engine, 2);
+  engine.delete(A, A, a);
+  engine.delete(A, A, b);
+  const body = {
+    summary: 'back',
+    start: { dateTime: '2025-04-01T09:00:00Z' },
+    end: { dateTime: '2025-04-01T10:00:00Z' },
+  };
+  expect(engine.update(A, A, a, body).status).toBe('confirmed');
+  expect(engine.patch(A, A, b, { summary: 'still gone' }).status).toBe('cancelled');
+});

@@ -599,19 +599,25 @@ export class CalendarEngine {
       if (!next.reminders) next.reminders = { useDefault: true };
       if (!next.eventType) next.eventType = ev.data.eventType ?? 'default';
     }
+    // A PUT replaces the status too (default confirmed, which undeletes); a patch keeps it unless given.
+    let newStatus = ev.status;
     if ('status' in next) {
-      ev.status = next.status as string;
+      newStatus = next.status as string;
       delete next.status;
-    } else if (kind === 'update' || ev.status === 'cancelled') {
-      // A write that does not say otherwise leaves (or makes) the event confirmed: it undeletes it.
-      ev.status = 'confirmed';
-    }
+    } else if (kind === 'update') newStatus = 'confirmed';
     if (ev.masterId) delete next.recurrence;
     if (typeof body.sequence !== 'number') next.sequence = prev.sequence ?? 0;
     this.applyConferenceData(next, body, params, prev, kind);
     this.normalizeAttendees(next, cal.id);
     const oldRec = ev.rec;
-    const oldTiming = { startMs: ev.startMs, endMs: ev.endMs, rec: ev.rec };
+    const oldTiming = {
+      startMs: ev.startMs,
+      endMs: ev.endMs,
+      rec: ev.rec,
+      allDay: ev.allDay,
+      date: ev.date,
+      zone: ev.zone,
+    };
     ev.data = next;
     try {
       this.computeTiming(ev);
@@ -620,6 +626,7 @@ export class CalendarEngine {
       Object.assign(ev, oldTiming);
       throw e;
     }
+    ev.status = newStatus;
     if (
       typeof body.sequence !== 'number' &&
       (JSON.stringify(before.start) !== JSON.stringify(next.start) ||
