@@ -24,8 +24,8 @@ import {
   formatCreated,
   formatDateTime,
   formatUpdated,
-  generateEventId,
   htmlLink,
+  IdGenerator,
   isValidClientId,
   parseRfc3339,
   timedSuffix,
@@ -204,12 +204,13 @@ export class CalendarEngine {
   private readonly tokens: TokenCodec;
   private calendars = new Map<string, CalendarState>();
   private lastUs = 0;
-  private idCounter = 0;
+  private readonly ids: IdGenerator;
   private epoch = 1;
 
   constructor(options: EngineOptions = {}) {
     this.secret = options.secret ?? randomBytes(16).toString('hex');
     this.tokens = new TokenCodec(this.secret);
+    this.ids = new IdGenerator(this.secret);
     this.options = {
       now: options.now ?? Date.now,
       appsScriptErrorPrefix: options.appsScriptErrorPrefix ?? true,
@@ -402,7 +403,7 @@ export class CalendarEngine {
       if (cal.byId.has(body.id)) throw Errors.duplicate();
       id = body.id;
     } else {
-      do id = generateEventId(this.secret, ++this.idCounter);
+      do id = this.ids.next();
       while (cal.byId.has(id));
     }
     const data: EventResource = {};
@@ -834,7 +835,7 @@ export class CalendarEngine {
       const type = req.conferenceSolutionKey?.type;
       if (type === 'hangoutsMeet' && !cd.entryPoints) {
         // Google creates Meet conferences itself; emulate an immediate success with a stable code.
-        const h = generateEventId(this.secret, ++this.idCounter);
+        const h = this.ids.next();
         const code = `${h.slice(0, 3)}-${h.slice(3, 7)}-${h.slice(7, 10)}`.replace(/[0-9]/g, 'x');
         cd.createRequest = { ...req, status: { statusCode: 'success' } };
         cd.entryPoints = [

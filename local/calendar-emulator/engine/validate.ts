@@ -146,6 +146,19 @@ export function normalizeWhen(
   const text = input.dateTime!;
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$/i.test(text)) throw invalid();
   const hasOffset = /(Z|[+-]\d{2}:\d{2})$/i.test(text);
+  if (
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(text) &&
+    (!input.timeZone || input.timeZone === 'UTC') &&
+    !recurring
+  ) {
+    // Fast path for plain UTC times (bulk loads): valid exactly when it survives a round trip.
+    const ms = Date.parse(text);
+    if (Number.isNaN(ms) || new Date(ms).toISOString() !== `${text.slice(0, 19)}.000Z`) throw invalid();
+    const zone = input.timeZone ?? calendarZone;
+    const value: EventDateTime = { dateTime: formatDateTime(ms, zone) };
+    if (input.timeZone) value.timeZone = input.timeZone;
+    return { value, ms, zone };
+  }
   if (!hasOffset && !input.timeZone) throw invalid();
   if (recurring && !input.timeZone) throw Errors.required(`Missing time zone definition for ${which} time.`);
   const dt = hasOffset
