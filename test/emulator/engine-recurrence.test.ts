@@ -291,3 +291,34 @@ describe('exceptions', () => {
     ]);
   });
 });
+
+describe('recurrence across calendars and sync modes', () => {
+  test('an incremental singleEvents sync reports a changed instance as that instance only', () => {
+    const { engine, master } = series(['RRULE:FREQ=DAILY;COUNT=3']);
+    const { nextSyncToken } = engine.list(A, A, { singleEvents: true });
+    engine.patch(A, A, `${master.id}_20250304T133000Z`, { summary: 'just this one' });
+    expect(
+      engine.list(A, A, { syncToken: nextSyncToken, singleEvents: true }).items.map((i) => [i.id, i.summary]),
+    ).toEqual([[`${master.id}_20250304T133000Z`, 'just this one']]);
+  });
+
+  test("an attendee's copy of a series sees the organizer's cancelled occurrence", () => {
+    const { engine } = newEngine();
+    const B = 'bob@example.com';
+    const master = engine.insert(A, A, {
+      summary: 'standup',
+      start: timed('2025-03-03T09:00:00'),
+      end: timed('2025-03-03T09:15:00'),
+      recurrence: ['RRULE:FREQ=DAILY;COUNT=3'],
+      attendees: [{ email: B }],
+    });
+    const tb = engine.list(B, 'primary').nextSyncToken;
+    engine.delete(A, A, `${master.id}_20250304T150000Z`);
+    const items = engine.list(B, 'primary', { syncToken: tb }).items;
+    expect(items.find((i) => i.id === `${master.id}_20250304T150000Z`)).toMatchObject({
+      status: 'cancelled',
+      recurringEventId: master.id,
+    });
+    expect(engine.instances(B, 'primary', master.id!).items).toHaveLength(2);
+  });
+});
