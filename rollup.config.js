@@ -1,5 +1,5 @@
 /**
- * Builds the add-on: src/index.ts → dist/Code.js (one plain, readable Apps Script file) and the manifest
+ * Builds the add-on (CommonJS, like the rest of the project's config files): src/index.ts → dist/Code.js (one plain, readable Apps Script file) and the manifest
  * appsscript.json → dist/appsscript.json with its urlFetchWhitelist generated from configuration.
  *
  * - format 'es' keeps the entry's exports as top-level `function name() {}`; gasStripExports then removes the
@@ -10,10 +10,10 @@
  *   conference API base URL), validated as Google requires (https, full host, non-empty path) and normalised to
  *   end with `/`; without it, the documented placeholder https://conference.example.com/.
  */
-import { readFileSync } from 'node:fs';
-import typescript from '@rollup/plugin-typescript';
+const { readFileSync } = require('node:fs');
+const typescript = require('@rollup/plugin-typescript');
 
-export const WHITELIST_PLACEHOLDER = 'https://conference.example.com/';
+const WHITELIST_PLACEHOLDER = 'https://conference.example.com/';
 const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost'];
 
 function gasStripExports() {
@@ -46,7 +46,7 @@ function gasStripExports() {
  * The whitelist entry for a base URL, or null for a loopback http URL (a local run: Apps Script can never reach
  * it, so the placeholder stays). Throws with the reason for anything Google would reject.
  */
-export function whitelistEntry(raw) {
+function whitelistEntry(raw) {
   let url;
   try {
     url = new URL(raw.trim());
@@ -98,7 +98,7 @@ function gasManifest(src = 'appsscript.json') {
   };
 }
 
-export default {
+module.exports = {
   input: 'src/index.ts',
   output: { dir: 'dist', entryFileNames: 'Code.js', format: 'es', inlineDynamicImports: true },
   plugins: [
@@ -107,3 +107,6 @@ export default {
     gasManifest(),
   ],
 };
+
+module.exports.WHITELIST_PLACEHOLDER = WHITELIST_PLACEHOLDER;
+module.exports.whitelistEntry = whitelistEntry;
