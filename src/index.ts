@@ -9,6 +9,7 @@ import { createConferenceForEvent } from './core/createConference';
 import { CalendarApiError, ProviderConfigError, ProviderError } from './core/errors';
 import type { SyncReport } from './core/model';
 import type { SyncPorts } from './core/ports';
+import { runSerializedSync } from './core/serializedSync';
 import { syncCalendar } from './core/syncCalendar';
 import { AppsScriptCalendarPort } from './platform/calendarPort';
 import { AppsScriptClock } from './platform/clock';
@@ -19,15 +20,22 @@ import {
 } from './platform/conferenceData';
 import { AppsScriptLock } from './platform/lock';
 import { ConsoleLog, describeError } from './platform/log';
-import { UserPropertiesStateStore } from './platform/stateStore';
+import { UserPropertiesRerunRequests, UserPropertiesStateStore } from './platform/stateStore';
 import { buildStatusCard, collectStatus } from './platform/statusCard';
 import { ensureEventUpdatedTrigger } from './platform/triggers';
 import { UrlFetchHttpTransport } from './platform/urlFetchTransport';
 import { API_KEY_PROPERTY, readProviderConfig } from './provider/config';
 import { ReferenceConferenceProvider } from './provider/referenceProvider';
 
-/** How long a sync waits for this user's previous sync to finish before giving up (it is then logged). */
+/** How long a triggered sync waits for this user's running sync before handing its request over to it. */
 const SYNC_LOCK_WAIT_MS = 30 * 1000;
+/**
+ * createConference runs inside Calendar's UI (30 s add-on limit): it waits only briefly for a running sync, which
+ * then syncs again on its behalf.
+ */
+const CREATE_LOCK_WAIT_MS = 3 * 1000;
+/** Syncs one lock holding may run back to back for requests that arrived meanwhile. */
+const MAX_SYNCS_PER_LOCK = 3;
 
 /** The argument Calendar passes to an onCreateFunction (not typed by @types/google-apps-script). */
 export interface CreateConferenceArg {
@@ -89,7 +97,7 @@ export function createConference(arg: CreateConferenceArg): GoogleAppsScript.Con
     return buildConferenceError(ConferenceDataService, 'PERMANENT');
   } finally {
     try {
-      initializeSyncing(calendarId);
+      ensureSyncing(calendarId, log);
     } catch (e) {
       log.error('createConference: could not initialise syncing', { calendarId, error: describeError(e) });
     }
@@ -97,8 +105,10 @@ export function createConference(arg: CreateConferenceArg): GoogleAppsScript.Con
 }
 
 /**
- * The EventUpdated trigger's handler: one sync run of `e.calendarId` under this user's lock. Returns the report
- * (also logged as one JSON line), or undefined when there was nothing to do or another run held the lock.
+ * The EventUpdated trigger's handler: one sync of `e.calendarId`, serialised per user (core/serializedSync.ts):
+ * when another sync holds the lock, this run's request is handed over to it instead of being lost. Returns the
+ * last report (also logged as one JSON line), or undefined when there was nothing to do or the run was handed
+ * over.
  */
 export function syncEvents(e: SyncEventsArg): SyncReport | undefined {
   const log = makeLog();
@@ -109,22 +119,7 @@ export function syncEvents(e: SyncEventsArg): SyncReport | undefined {
     });
     return undefined;
   }
-  try {
-    const ports = buildPorts(log);
-    const report = new AppsScriptLock(LockService).withLock(SYNC_LOCK_WAIT_MS, () =>
-      syncCalendar(ports, calendarId),
-    );
-    if (report === undefined) {
-      log.warn('syncEvents: another sync of this user is still running; skipped', { calendarId });
-      return undefined;
-    }
-    log.info('syncEvents: report', { ...report });
-    return report;
-  } catch (err) {
-    // Logged with context, then rethrown so the execution is marked failed in the Apps Script dashboard.
-    log.error('syncEvents failed', { calendarId, error: describeError(err) });
-    throw err;
-  }
+  return runSync(calendarId, SYNC_LOCK_WAIT_MS, log);
 }
 
 /** Makes sure the calendar has this user's EventUpdated trigger, then syncs once to obtain the first token. */
@@ -168,6 +163,45 @@ function makeLog(): ConsoleLog {
     // No properties service (or no authorisation yet): nothing to redact then.
   }
   return new ConsoleLog(console, [key]);
+}
+
+function runSync(calendarId: string, lockWaitMs: number, log: ConsoleLog): SyncReport | undefined {
+  try {
+    const ports = buildPorts(log);
+    const lock = new AppsScriptLock(LockService);
+    const reruns = new UserPropertiesRerunRequests(PropertiesService.getUserProperties());
+    const options = { lockWaitMs, maxRunsPerLock: MAX_SYNCS_PER_LOCK };
+    const outcome = runSerializedSync(lock, reruns, calendarId, options, () =>
+      syncCalendar(ports, calendarId),
+    );
+    if (outcome.kind === 'handed-over') {
+      log.info('syncEvents: another sync of this user is running; it syncs again for this change', {
+        calendarId,
+      });
+      return undefined;
+    }
+    if (outcome.capped)
+      log.warn('syncEvents: more changes keep arriving; the next trigger continues', { calendarId });
+    const report = outcome.results[outcome.results.length - 1];
+    if (report === undefined) log.info('syncEvents: already covered by the previous sync', { calendarId });
+    else log.info('syncEvents: report', { ...report });
+    return report;
+  } catch (err) {
+    // Logged with context, then rethrown so the execution is marked failed in the Apps Script dashboard.
+    log.error('syncEvents failed', { calendarId, error: describeError(err) });
+    throw err;
+  }
+}
+
+/**
+ * createConference's part of "make sure syncing is initialised": the trigger, and a first sync only when the
+ * calendar has no token yet (a calendar that has one is already being synced; the user is waiting meanwhile).
+ */
+function ensureSyncing(calendarId: string, log: ConsoleLog): void {
+  if (ensureEventUpdatedTrigger(ScriptApp, calendarId))
+    log.info('createConference: trigger created', { calendarId });
+  const store = new UserPropertiesStateStore(PropertiesService.getUserProperties(), log);
+  if (store.getSyncToken(calendarId) === null) runSync(calendarId, CREATE_LOCK_WAIT_MS, log);
 }
 
 function buildPorts(log: ConsoleLog): SyncPorts {

@@ -7,6 +7,7 @@
  *   conf:<calendarId>:<eventId>        ConferenceRecord
  *   retry:<calendarId>:<eventId>       PendingRetry
  *   fail:<calendarId>:<eventId>        EventFailure
+ *   sync.rerun:<calendarId>            a pending "sync again" request (see core/serializedSync.ts)
  *   chunk:<n>:<key>                    part n of a value too large for one property (see below)
  * Values are JSON. A property value is limited to about 9 KB (8,066 bytes measured, key included), so a larger
  * value is split: the main key holds `#chunks:<count>` and the parts live under `chunk:<n>:<key>`. A value that
@@ -15,6 +16,7 @@
  */
 import type { ConferenceRecord, EventFailure, PendingRetry } from '../core/model';
 import type { LogPort, StateStore } from '../core/ports';
+import type { RerunRequests } from '../core/serializedSync';
 
 /** The part of GoogleAppsScript.Properties.Properties used here. */
 export interface PropertyStore {
@@ -49,6 +51,7 @@ export const stateKeys = {
   record: (calendarId: string, eventId: string) => `conf:${enc(calendarId)}:${enc(eventId)}`,
   retry: (calendarId: string, eventId: string) => `retry:${enc(calendarId)}:${enc(eventId)}`,
   failure: (calendarId: string, eventId: string) => `fail:${enc(calendarId)}:${enc(eventId)}`,
+  rerun: (calendarId: string) => `sync.rerun:${enc(calendarId)}`,
   chunk: (key: string, n: number) => `chunk:${n}:${key}`,
 };
 
@@ -225,4 +228,20 @@ function splitByBytes(text: string, maxBytes: number): string[] {
   }
   if (current !== '') parts.push(current);
   return parts;
+}
+
+/** Rerun requests in the same user properties, so every execution of this user sees them. */
+export class UserPropertiesRerunRequests implements RerunRequests {
+  constructor(private readonly props: PropertyStore) {}
+
+  request(calendarId: string): void {
+    this.props.setProperties({ [stateKeys.rerun(calendarId)]: '1' });
+  }
+
+  take(calendarId: string): boolean {
+    const key = stateKeys.rerun(calendarId);
+    if (this.props.getProperty(key) === null) return false;
+    this.props.deleteProperty(key);
+    return true;
+  }
 }

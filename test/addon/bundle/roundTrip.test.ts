@@ -99,6 +99,15 @@ describe('the bundle under gas-local', () => {
     expect(scriptApp.created).toBe(1);
   });
 
+  it('createConference syncs first only on a calendar that has no sync token yet', () => {
+    const { app, calendarService } = setup();
+    app.createConference({ eventData: { calendarId: CAL, eventId: 'ev1' } });
+    expect(calendarService.listCalls).toHaveLength(1);
+    // The calendar is being synced already: the user waiting in Calendar's editor is not kept for a sync.
+    app.createConference({ eventData: { calendarId: CAL, eventId: 'ev2' } });
+    expect(calendarService.listCalls).toHaveLength(1);
+  });
+
   it("never touches the conference from an attendee's copy of the event", () => {
     // Bob runs the add-on too; his calendar holds a copy of Alice's event with Alice's conference on it.
     const bob = setup();
@@ -215,12 +224,18 @@ describe('syncEvents', () => {
     expect(console.lines.filter((l) => l.level === 'error')).toHaveLength(2);
   });
 
-  it('skips the run, and says so, while another sync of this user holds the lock', () => {
-    const { app, calendarService, lock, console } = setup();
+  it('hands its change over to the sync holding the lock, which then syncs again', () => {
+    const { app, calendarService, lock, console, userProperties } = setup();
     lock.busy = true;
     expect(app.syncEvents({ calendarId: CAL })).toBeUndefined();
     expect(calendarService.listCalls).toEqual([]);
-    expect(console.text()).toContain('another sync of this user is still running');
+    expect(console.text()).toContain('it syncs again for this change');
+    // The request stays for the lock holder: the next run that gets the lock syncs once for it.
+    expect(userProperties.getKeys()).toContain(`sync.rerun:${encodeURIComponent(CAL)}`);
+    lock.busy = false;
+    expect(app.syncEvents({ calendarId: CAL })?.tokenStored).toBe(true);
+    expect(calendarService.listCalls).toHaveLength(1);
+    expect(userProperties.getKeys()).not.toContain(`sync.rerun:${encodeURIComponent(CAL)}`);
   });
 });
 

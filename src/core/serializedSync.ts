@@ -1,0 +1,50 @@
+/**
+ * Runs a calendar's syncs one at a time per user without losing a trigger. The EventUpdated trigger says only
+ * "something changed"; when it fires while another sync of this user holds the lock, simply giving up would
+ * leave that change unsynced until some later edit fires the trigger again. So every run first leaves a rerun
+ * request, then waits for the lock; whoever holds the lock syncs again as long as requests are pending.
+ *
+ * Why that loses nothing: a run that gives up waiting left its request before it started waiting, and the lock
+ * holder takes requests only while holding the lock, after its sync. So the holder's last look at the requests
+ * comes after the giving-up run's request was made, and the sync that request causes lists every change made
+ * before it — including the one whose trigger gave up.
+ */
+import type { LockPort } from './ports';
+
+/** Per-calendar "sync again" requests, shared by all of this user's executions (user properties). */
+export interface RerunRequests {
+  request(calendarId: string): void;
+  /** True, and the request cleared, when one was pending. */
+  take(calendarId: string): boolean;
+}
+
+export interface SerializedSyncOptions {
+  /** How long a run waits for the lock before leaving its request to the holder. */
+  lockWaitMs: number;
+  /** Syncs one lock holding may run in a row; requests left after that wait for the next trigger. */
+  maxRunsPerLock: number;
+}
+
+export type SerializedSyncOutcome<T> =
+  /** This run held the lock: the reports of the syncs it ran (none when another run had already covered it). */
+  | { kind: 'ran'; results: T[]; capped: boolean }
+  /** Another run held the lock throughout; it will sync again for this run's request. */
+  | { kind: 'handed-over' };
+
+export function runSerializedSync<T>(
+  lock: LockPort,
+  reruns: RerunRequests,
+  calendarId: string,
+  options: SerializedSyncOptions,
+  sync: () => T,
+): SerializedSyncOutcome<T> {
+  reruns.request(calendarId);
+  const held = lock.withLock(options.lockWaitMs, () => {
+    const results: T[] = [];
+    while (results.length < options.maxRunsPerLock && reruns.take(calendarId)) results.push(sync());
+    return results;
+  });
+  if (held === undefined) return { kind: 'handed-over' };
+  // Capped: a request may still be pending; the next trigger's run takes it. Reported so the log shows it.
+  return { kind: 'ran', results: held, capped: held.length >= options.maxRunsPerLock };
+}
