@@ -108,6 +108,8 @@ export interface SyncReport {
   unchanged: number;
   notOurs: number;
   retried: number;
+  /** Records of single events long over, dropped to keep the property store small (no provider call). */
+  forgotten: number;
   failures: Array<{ eventId: string; message: string; willRetry: boolean }>;
   tokenStored: boolean;
   /** Why the listing stopped before its last page (no token was stored then); absent when it completed. */

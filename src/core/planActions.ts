@@ -63,6 +63,22 @@ export function planExpiries(records: ConferenceRecord[], nowMs: number, options
     .map((record) => ({ kind: 'delete', eventId: record.eventId, record, reason: 'never-attached' }));
 }
 
+/**
+ * Records of single events that ended long ago: forgotten without any provider call (the conference stays as
+ * history). A recurring series is kept, since its recurrence may go on; so is a record whose end was never known.
+ */
+export function planForgets(
+  records: ConferenceRecord[],
+  nowMs: number,
+  options: SyncOptions,
+): ConferenceRecord[] {
+  return records.filter((record) => {
+    if (!record.attached || record.sent.recurrence.length > 0) return false;
+    const end = Date.parse(record.sent.endTime ?? record.sent.endDate ?? '');
+    return Number.isFinite(end) && nowMs - end > options.forgetEndedAfterMs;
+  });
+}
+
 function planOwnEvent(
   event: CalendarEvent,
   record: ConferenceRecord,

@@ -106,6 +106,12 @@ export interface SyncOptions {
   unattachedExpiryMs: number;
   /** Retries of one event's provider change before it is reported as given up. */
   maxRetryAttempts: number;
+  /**
+   * The record of a single (non-recurring) event that ended longer ago than this is forgotten: user properties
+   * hold 500 KB in all, and a meeting long over will not be edited again. The conference itself stays with the
+   * provider as history. Default 30 days.
+   */
+  forgetEndedAfterMs: number;
 }
 
 export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
@@ -114,4 +120,5 @@ export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
   maxPages: 40,
   unattachedExpiryMs: 24 * 60 * 60 * 1000,
   maxRetryAttempts: 10,
+  forgetEndedAfterMs: 30 * 24 * 60 * 60 * 1000,
 };

@@ -18,7 +18,7 @@ import {
   SyncTokenRejectedError,
 } from './errors';
 import type { CalendarEvent, EventFailure, PendingRetry, SyncReport } from './model';
-import { planAction, planExpiries, type SyncAction } from './planActions';
+import { planAction, planExpiries, planForgets, type SyncAction } from './planActions';
 import {
   DEFAULT_SYNC_OPTIONS,
   type EventsPage,
@@ -69,6 +69,7 @@ class SyncRun {
       this.ports.store.setSyncToken(this.calendarId, listing.nextSyncToken);
       this.report.tokenStored = true;
       this.expireUnattached();
+      this.forgetLongEnded();
     } else {
       this.report.incomplete = listing.reason;
       this.report.failures.push({ eventId: '', message: listing.message, willRetry: true });
@@ -270,6 +271,16 @@ class SyncRun {
     }
   }
 
+  /** Keeps the user's property store (500 KB in all) from filling with meetings long over. */
+  private forgetLongEnded(): void {
+    const store = this.ports.store;
+    for (const record of planForgets(store.listRecords(this.calendarId), this.nowMs, this.options)) {
+      store.deleteRecord(this.calendarId, record.eventId);
+      this.dropPending(record.eventId);
+      this.report.forgotten++;
+    }
+  }
+
   private count(outcome: ApplyOutcome): void {
     const r = this.report;
     if (outcome === 'not-ours') r.notOurs++;
@@ -284,7 +295,8 @@ class SyncRun {
     const line =
       `sync ${r.calendarId}: ${r.mode}${r.fullSyncReason ? ` (${r.fullSyncReason})` : ''}, pages ${r.pages}, ` +
       `seen ${r.eventsSeen}, updated ${r.updated}, deleted ${r.deleted}, occurrences ${r.occurrencesChanged}, ` +
-      `unchanged ${r.unchanged}, not ours ${r.notOurs}, retried ${r.retried}, failures ${r.failures.length}, ` +
+      `unchanged ${r.unchanged}, not ours ${r.notOurs}, retried ${r.retried}, forgotten ${r.forgotten}, ` +
+      `failures ${r.failures.length}, ` +
       `token ${r.tokenStored ? 'stored' : 'not stored'}${r.incomplete ? `, incomplete: ${r.incomplete}` : ''}`;
     this.ports.log.info(line, { report: r });
   }
@@ -302,6 +314,7 @@ function emptyReport(calendarId: string): SyncReport {
     unchanged: 0,
     notOurs: 0,
     retried: 0,
+    forgotten: 0,
     failures: [],
     tokenStored: false,
   };

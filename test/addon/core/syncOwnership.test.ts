@@ -191,3 +191,32 @@ describe('a conference deleted at the provider while the event lives', () => {
     ]);
   });
 });
+
+describe('records of meetings long over', () => {
+  const longOver = (id: string) =>
+    anEvent().withId(id).titled('Retro').timed('2026-01-05T10:00:00Z', '2026-01-05T11:00:00Z');
+
+  it('are forgotten a month after the meeting ended, without any provider call', () => {
+    const w = makeWorld();
+    w.clock.set(Date.parse('2026-01-05T09:00:00Z'));
+    const conferenceId = w.givenOurEvent(longOver('retro001'));
+    w.clock.set(Date.parse('2026-02-03T12:00:00Z')); // 29 days after the end: still kept
+    expect(w.sync()).toMatchObject({ forgotten: 0 });
+    expect(w.store.getRecord(CAL, 'retro001')).not.toBeNull();
+
+    w.clock.set(Date.parse('2026-02-05T12:00:00Z'));
+    expect(w.sync()).toMatchObject({ forgotten: 1 });
+    expect(w.store.getRecord(CAL, 'retro001')).toBeNull();
+    expect(w.provider.calls).toEqual([]);
+    expect(w.provider.get(conferenceId)).toBeDefined();
+  });
+
+  it('a recurring series is never forgotten, however old its first meeting', () => {
+    const w = makeWorld();
+    w.clock.set(Date.parse('2026-01-05T09:00:00Z'));
+    w.givenOurEvent(longOver('weekly01').recurring('RRULE:FREQ=WEEKLY'));
+    w.clock.set(Date.parse('2026-06-01T12:00:00Z'));
+    expect(w.sync()).toMatchObject({ forgotten: 0 });
+    expect(w.store.getRecord(CAL, 'weekly01')).not.toBeNull();
+  });
+});
