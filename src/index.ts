@@ -11,6 +11,7 @@ import type { SyncReport } from './core/model';
 import type { SyncPorts } from './core/ports';
 import { runSerializedSync } from './core/serializedSync';
 import { syncCalendar } from './core/syncCalendar';
+import { CachedPropertyStore } from './platform/cachedPropertyStore';
 import { AppsScriptCalendarPort } from './platform/calendarPort';
 import { AppsScriptClock } from './platform/clock';
 import {
@@ -146,7 +147,7 @@ export function onHomepage(): GoogleAppsScript.Card_Service.Card {
     configProblem = e instanceof ProviderConfigError ? e.message : 'the configuration could not be read.';
   }
   try {
-    const store = new UserPropertiesStateStore(PropertiesService.getUserProperties(), log);
+    const store = userStateStore(log);
     return buildStatusCard(CardService, collectStatus(store, store.knownCalendarIds()), configProblem);
   } catch (e) {
     log.error('onHomepage: could not read the status', { error: describeError(e) });
@@ -167,12 +168,13 @@ function makeLog(): ConsoleLog {
 
 function runSync(calendarId: string, lockWaitMs: number, log: ConsoleLog): SyncReport | undefined {
   try {
-    const ports = buildPorts(log);
     const lock = new AppsScriptLock(LockService);
     const reruns = new UserPropertiesRerunRequests(PropertiesService.getUserProperties());
     const options = { lockWaitMs, maxRunsPerLock: MAX_SYNCS_PER_LOCK };
+    // Fresh ports per sync: the state snapshot must be taken under the lock, after the change that asked for it
+    // (a record that createConference wrote meanwhile must be seen, or the saved event would look foreign).
     const outcome = runSerializedSync(lock, reruns, calendarId, options, () =>
-      syncCalendar(ports, calendarId),
+      syncCalendar(buildPorts(log), calendarId),
     );
     if (outcome.kind === 'handed-over') {
       log.info('syncEvents: another sync of this user is running; it syncs again for this change', {
@@ -200,8 +202,13 @@ function runSync(calendarId: string, lockWaitMs: number, log: ConsoleLog): SyncR
 function ensureSyncing(calendarId: string, log: ConsoleLog): void {
   if (ensureEventUpdatedTrigger(ScriptApp, calendarId))
     log.info('createConference: trigger created', { calendarId });
-  const store = new UserPropertiesStateStore(PropertiesService.getUserProperties(), log);
+  const store = userStateStore(log);
   if (store.getSyncToken(calendarId) === null) runSync(calendarId, CREATE_LOCK_WAIT_MS, log);
+}
+
+/** This user's sync state, read once per execution (see CachedPropertyStore for why). */
+function userStateStore(log: ConsoleLog): UserPropertiesStateStore {
+  return new UserPropertiesStateStore(new CachedPropertyStore(PropertiesService.getUserProperties()), log);
 }
 
 function buildPorts(log: ConsoleLog): SyncPorts {
@@ -213,7 +220,7 @@ function buildPorts(log: ConsoleLog): SyncPorts {
   return {
     calendar: new AppsScriptCalendarPort(Calendar),
     provider: new ReferenceConferenceProvider(config, new UrlFetchHttpTransport(UrlFetchApp)),
-    store: new UserPropertiesStateStore(PropertiesService.getUserProperties(), log),
+    store: userStateStore(log),
     clock: new AppsScriptClock(),
     log,
   };
