@@ -46,11 +46,14 @@ function applyUpdate(
   wanted: ConferenceFields,
   changes: Partial<ConferenceFields>,
 ): ApplyOutcome {
-  if (Object.keys(changes).length === 0) {
-    // Attach only: the saved event now carries our conference, and what was sent is still right.
-    ports.store.putRecord({ ...record, attached: true });
-    return 'unchanged';
+  if (!record.attached) {
+    // Seen on the saved event: that is a fact whatever the provider answers next, so it is kept first. A failed
+    // PATCH must not leave the record looking never attached, or its expiry would delete a conference in use.
+    record = { ...record, attached: true };
+    ports.store.putRecord(record);
   }
+  // Attach only: what was sent is still right.
+  if (Object.keys(changes).length === 0) return 'unchanged';
   try {
     ports.provider.update(record.conferenceId, changes);
     ports.store.putRecord({ ...record, sent: wanted, attached: true });

@@ -250,16 +250,24 @@ class SyncRun {
     this.report.failures.push({ eventId, message, willRetry });
   }
 
-  /** Conferences made for edits the user never saved; only after a complete listing, which could attach them. */
+  /**
+   * Conferences made for edits the user never saved; only after a complete listing, which could attach them. The
+   * record alone is no proof, so each event is read first: an event that exists is planned like a listed one
+   * (attached if it carries our conference, deleted only if it visibly does not); a 404 means it never was saved.
+   */
   private expireUnattached(): void {
     const records = this.ports.store.listRecords(this.calendarId);
     for (const action of planExpiries(records, this.nowMs, this.options)) {
       if (action.kind !== 'delete') continue;
       try {
-        this.count(applyAction(this.ports, action));
+        const raw = this.ports.calendar.getEvent(this.calendarId, action.eventId);
+        const event = raw === null ? null : validateEvent(raw);
+        if (event !== null && !(event instanceof InvalidEventError)) this.syncEvent(event, 0);
+        else if (event === null) this.count(applyAction(this.ports, action));
+        // An event Calendar has but we cannot read is no ground for a delete: kept for a later run.
       } catch (error) {
         // Kept: the next complete run finds the same expired record and tries again.
-        this.ports.log.warn(`could not delete expired conference of ${action.eventId}`, {
+        this.ports.log.warn(`could not expire the unattached conference of ${action.eventId}`, {
           error: describeError(error),
         });
         this.report.failures.push({

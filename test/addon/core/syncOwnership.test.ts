@@ -3,7 +3,7 @@
  * a cancelled event, or a removed or replaced conference, deletes it; changed fields are PATCHed, and nothing else.
  */
 import { createConferenceForEvent } from '../../../src/core/createConference';
-import { anEvent, CAL, makeWorld, OTHER_CAL } from '../fakes';
+import { anEvent, CAL, FAILURES, makeWorld, OTHER_CAL } from '../fakes';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -218,5 +218,38 @@ describe('records of meetings long over', () => {
     w.clock.set(Date.parse('2026-06-01T12:00:00Z'));
     expect(w.sync()).toMatchObject({ forgotten: 0 });
     expect(w.store.getRecord(CAL, 'weekly01')).not.toBeNull();
+  });
+});
+
+describe('the expiry of never-attached conferences rests on the event, not on the record alone', () => {
+  it('a first PATCH that fails still marks the conference attached, so it does not expire', () => {
+    const w = makeWorld();
+    const created = createConferenceForEvent(w.ports, CAL, 'plan0001');
+    if (!created.ok) throw new Error(created.message);
+    w.provider.failNext('update', FAILURES.invalid);
+    w.calendar.put(CAL, meeting().withOurConference(created.conference.id).build());
+    expect(w.sync()).toMatchObject({ updated: 0 });
+    expect(w.store.getRecord(CAL, 'plan0001')?.attached).toBe(true);
+
+    w.clock.advance(DAY + 60_000);
+    w.sync();
+    expect(w.provider.count('delete')).toBe(0);
+    expect(w.provider.get(created.conference.id)).toBeDefined();
+  });
+
+  it('a record that looks never attached is attached when its saved event carries the conference', () => {
+    const w = makeWorld();
+    const conferenceId = w.givenOurEvent(meeting());
+    // State written by an older version, or lost in a race: the record says "not attached" although it is.
+    const record = w.store.getRecord(CAL, 'plan0001');
+    if (!record) throw new Error('no record');
+    w.store.putRecord({ ...record, attached: false });
+
+    w.clock.advance(DAY + 60_000);
+    w.sync();
+
+    expect(w.provider.count('delete')).toBe(0);
+    expect(w.provider.get(conferenceId)).toBeDefined();
+    expect(w.store.getRecord(CAL, 'plan0001')?.attached).toBe(true);
   });
 });
