@@ -8,6 +8,8 @@
  * Every execution (a createConference call, a trigger run) loads the bundle afresh into a fresh global scope, as
  * Apps Script starts each execution; what survives between executions is what survives in Apps Script: the user's
  * and the script's properties, the installed triggers, Calendar and the conference server.
+ *
+ * E2E_VERBOSE=1 echoes the bundle's console lines; E2E_DIST=<dir> runs the tier against another build.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

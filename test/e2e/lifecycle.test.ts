@@ -180,3 +180,94 @@ describe('a conference in step with its event', () => {
     expect(after).toMatchObject({ title: 'Standup (weekly)', version: synced.version + 1 });
   });
 });
+
+describe('more of Calendar’s ways to end a conference', () => {
+  it('a conference made for an edit the user discarded is deleted after a day', async () => {
+    // Calendar called createConference, but the user closed the editor without saving.
+    const built = alice().createConference(ALICE, 'discarded09');
+    const conferenceId = JSON.parse(built.printJson()).conferenceId as string;
+    world.engine.insert(
+      ALICE,
+      ALICE,
+      meetingBody({
+        id: 'other09',
+        summary: 'Other',
+        start: '2026-12-14T10:00:00+01:00',
+        end: '2026-12-14T11:00:00+01:00',
+      }),
+    );
+    alice().fireTrigger(ALICE);
+    expect(await conferenceOrNull(server.client, conferenceId)).not.toBeNull();
+
+    world.clock.advance(25 * 60 * 60 * 1000);
+    world.engine.patch(ALICE, ALICE, 'other09', { summary: 'Other (renamed)' });
+    expect(alice().fireTrigger(ALICE)).toMatchObject({ deleted: 1 });
+    expect(await conferenceOrNull(server.client, conferenceId)).toBeNull();
+  });
+
+  it('switching the event to Google Meet deletes the conference', async () => {
+    const { conferenceId } = saveNewEventWithConference(alice(), {
+      id: 'meet0010',
+      summary: 'Interview',
+      start: '2026-12-15T10:00:00+01:00',
+      end: '2026-12-15T11:00:00+01:00',
+      attendees: [BOB],
+    });
+    alice().fireTrigger(ALICE);
+    world.engine.patch(
+      ALICE,
+      ALICE,
+      'meet0010',
+      {
+        conferenceData: {
+          createRequest: { requestId: 'meet-1', conferenceSolutionKey: { type: 'hangoutsMeet' } },
+        },
+      },
+      { conferenceDataVersion: 1 },
+    );
+    expect(world.engine.get(ALICE, ALICE, 'meet0010').conferenceData).toMatchObject({
+      conferenceSolution: { key: { type: 'hangoutsMeet' } },
+    });
+    expect(alice().fireTrigger(ALICE)).toMatchObject({ deleted: 1 });
+    expect(await conferenceOrNull(server.client, conferenceId)).toBeNull();
+  });
+
+  it('an event deleted while the sync token expired still deletes its conference', async () => {
+    const { conferenceId } = saveNewEventWithConference(alice(), {
+      id: 'gonedel11',
+      summary: 'Townhall',
+      start: '2026-12-16T17:00:00+01:00',
+      end: '2026-12-16T18:00:00+01:00',
+      attendees: [BOB, CAROL],
+    });
+    alice().fireTrigger(ALICE);
+    world.engine.delete(ALICE, ALICE, 'gonedel11');
+    world.engine.invalidateSyncTokens(ALICE, ALICE);
+    expect(alice().fireTrigger(ALICE)).toMatchObject({ mode: 'full', deleted: 1 });
+    expect(await conferenceOrNull(server.client, conferenceId)).toBeNull();
+  });
+
+  it('a conference deleted at the provider is made again once when its event changes', async () => {
+    const { conferenceId } = saveNewEventWithConference(alice(), {
+      id: 'remade12',
+      summary: 'Kick-off',
+      start: '2026-12-17T10:00:00+01:00',
+      end: '2026-12-17T11:00:00+01:00',
+      attendees: [BOB],
+    });
+    alice().fireTrigger(ALICE);
+    await server.client.deleteConference(conferenceId);
+    world.engine.patch(ALICE, ALICE, 'remade12', { summary: 'Kick-off (agenda)' });
+    alice().fireTrigger(ALICE);
+    world.engine.patch(ALICE, ALICE, 'remade12', { summary: 'Kick-off (final agenda)' });
+    alice().fireTrigger(ALICE);
+    const remade = await server.client.listConferences({ calendarId: ALICE, eventId: 'remade12' });
+    expect(remade).toHaveLength(1);
+    expect(remade[0]).toMatchObject({ title: 'Kick-off (final agenda)', version: 2 });
+    expect(remade[0].id).not.toBe(conferenceId);
+    // The event (still showing the old id) is the remade conference's: deleting it deletes that one.
+    world.engine.delete(ALICE, ALICE, 'remade12');
+    alice().fireTrigger(ALICE);
+    expect(await server.client.listConferences({ calendarId: ALICE, eventId: 'remade12' })).toEqual([]);
+  });
+});

@@ -70,3 +70,61 @@ it('a provider outage is retried on the next run', async () => {
   expect(patches().slice(patchesBefore)).toHaveLength(2);
   expect((await server.client.getConference(conferenceId)).version).toBe(after.version);
 });
+
+it('a rate limit is waited out as the provider says, and the latest state of the event is what lands', async () => {
+  const alice = world.addOn(ALICE);
+  const { conferenceId } = saveNewEventWithConference(alice, {
+    id: 'ratelimit01',
+    summary: 'Roadmap',
+    start: '2026-12-18T10:00:00+01:00',
+    end: '2026-12-18T11:00:00+01:00',
+    attendees: [BOB],
+  });
+  alice.fireTrigger(ALICE);
+  const before = await server.client.getConference(conferenceId);
+  await server.client.injectFault({
+    method: 'PATCH',
+    pathPattern: '/v1/conferences/',
+    status: 429,
+    count: 1,
+    retryAfterSeconds: 30,
+  });
+  world.engine.patch(ALICE, ALICE, 'ratelimit01', { summary: 'Roadmap v1' });
+  expect(alice.fireTrigger(ALICE)).toMatchObject({ failures: [{ eventId: 'ratelimit01', willRetry: true }] });
+
+  // Edited again while waiting: nothing is sent before Retry-After has passed.
+  world.clock.advance(5 * 1000);
+  world.engine.patch(ALICE, ALICE, 'ratelimit01', { summary: 'Roadmap v2' });
+  alice.fireTrigger(ALICE);
+  expect((await server.client.getConference(conferenceId)).title).toBe('Roadmap');
+
+  world.clock.advance(30 * 1000);
+  expect(alice.fireTrigger(ALICE)).toMatchObject({ retried: 1, updated: 1, failures: [] });
+  expect(await server.client.getConference(conferenceId)).toMatchObject({
+    title: 'Roadmap v2',
+    version: before.version + 1,
+  });
+});
+
+it('createConference during an outage returns TEMPORARY, and a later attempt creates the conference', async () => {
+  const alice = world.addOn(ALICE);
+  await server.client.injectFault({
+    method: 'POST',
+    pathPattern: '/v1/conferences$',
+    status: 503,
+    count: 10,
+  });
+  const refused = JSON.parse(alice.createConference(ALICE, 'outage13').printJson());
+  expect(refused).toEqual({
+    conferenceSolutionId: 'conference-sync',
+    error: { conferenceErrorType: 'TEMPORARY' },
+  });
+  expect(await server.client.listConferences({ calendarId: ALICE, eventId: 'outage13' })).toEqual([]);
+
+  await server.client.clearFaults();
+  const made = JSON.parse(alice.createConference(ALICE, 'outage13').printJson());
+  expect(made.conferenceId).toEqual(expect.any(String));
+  expect(
+    (await server.client.listConferences({ calendarId: ALICE, eventId: 'outage13' })).map((c) => c.id),
+  ).toEqual([made.conferenceId]);
+});

@@ -55,3 +55,73 @@ it("a recurring event's cancelled and moved occurrences reach the conference", a
   expect(world.writes(ALICE)).toHaveLength(writes);
   expect((await server.client.getConference(conferenceId)).version).toBe(after.version);
 });
+
+describe('series edits that drop occurrences (known defects, see the e2e report)', () => {
+  // Calendar's "delete this and following" truncates the rule (UNTIL) and re-sends each exception after it as a
+  // bare tombstone without recurringEventId (fixtures §1.5, a real capture). The moved occurrence is gone from
+  // Calendar, so the conference must not keep announcing it at its new time.
+  it.failing('truncating a series withdraws the override of a moved occurrence it removed', async () => {
+    const alice = world.addOn(ALICE);
+    const { conferenceId } = saveNewEventWithConference(alice, {
+      id: 'seriesc1',
+      summary: 'Retro',
+      start: '2026-12-01T10:00:00+01:00',
+      end: '2026-12-01T11:00:00+01:00',
+      attendees: [BOB],
+      recurrence: ['RRULE:FREQ=WEEKLY;COUNT=6'],
+    });
+    alice.fireTrigger(ALICE);
+    world.engine.patch(ALICE, ALICE, 'seriesc1_20261215T090000Z', {
+      start: at('2026-12-16T14:00:00+01:00'),
+      end: at('2026-12-16T15:30:00+01:00'),
+    });
+    alice.fireTrigger(ALICE);
+    expect((await server.client.getConference(conferenceId)).occurrences['20261215T090000Z']).toMatchObject({
+      cancelled: false,
+    });
+
+    // "Delete this and following" from 15 December on: the series keeps 1 and 8 December only.
+    world.engine.patch(ALICE, ALICE, 'seriesc1', {
+      recurrence: ['RRULE:FREQ=WEEKLY;UNTIL=20261209T225959Z'],
+    });
+    expect(world.engine.instances(ALICE, ALICE, 'seriesc1').items.map((i) => i.id)).toEqual([
+      'seriesc1_20261201T090000Z',
+      'seriesc1_20261208T090000Z',
+    ]);
+    alice.fireTrigger(ALICE);
+    const after = await server.client.getConference(conferenceId);
+    expect(after.recurrence).toEqual(['RRULE:FREQ=WEEKLY;UNTIL=20261209T225959Z']);
+    // Either withdrawn (DELETE …/occurrences/{key}) or cancelled; not still "moved to 16 December, 14:00".
+    expect(after.occurrences['20261215T090000Z']?.cancelled ?? true).toBe(true);
+  });
+
+  // "Edit this and following" splits the series: the new `<id>_R<start>` series carries the same conferenceData
+  // (the add-on's own assumption in planActions.ts, and the emulator's behaviour), so its meetings use the
+  // conference's join link. Deleting the earlier part must not delete a conference the later meetings still show.
+  it.failing('a conference still carried by the later part of a split series is not deleted with the earlier part', async () => {
+    const alice = world.addOn(ALICE);
+    const { conferenceId } = saveNewEventWithConference(alice, {
+      id: 'seriesb1',
+      summary: 'Planning',
+      start: '2026-12-01T10:00:00+01:00',
+      end: '2026-12-01T11:00:00+01:00',
+      attendees: [BOB],
+      recurrence: ['RRULE:FREQ=WEEKLY;COUNT=6'],
+    });
+    alice.fireTrigger(ALICE);
+    const later = world.engine.splitSeries(ALICE, ALICE, 'seriesb1_20261215T090000Z', {
+      summary: 'Planning (new room)',
+    });
+    expect(later.conferenceData).toMatchObject({ conferenceId });
+    alice.fireTrigger(ALICE);
+
+    // The user deletes the earlier meetings (the original, now truncated, series).
+    world.engine.delete(ALICE, ALICE, 'seriesb1');
+    alice.fireTrigger(ALICE);
+    expect(world.engine.get(ALICE, ALICE, later.id!)).toMatchObject({
+      status: 'confirmed',
+      conferenceData: { conferenceId },
+    });
+    expect(await server.client.getConference(conferenceId)).toMatchObject({ id: conferenceId });
+  });
+});
