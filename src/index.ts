@@ -173,9 +173,11 @@ function runSync(calendarId: string, lockWaitMs: number, log: ConsoleLog): SyncR
     const options = { lockWaitMs, maxRunsPerLock: MAX_SYNCS_PER_LOCK };
     // Fresh ports per sync: the state snapshot must be taken under the lock, after the change that asked for it
     // (a record that createConference wrote meanwhile must be seen, or the saved event would look foreign).
-    const outcome = runSerializedSync(lock, reruns, calendarId, options, () =>
-      syncCalendar(buildPorts(log), calendarId),
-    );
+    const outcome = runSerializedSync(lock, reruns, calendarId, options, (id) => {
+      const report = syncCalendar(buildPorts(log), id);
+      log.info('syncEvents: report', { ...report });
+      return report;
+    });
     if (outcome.kind === 'handed-over') {
       log.info('syncEvents: another sync of this user is running; it syncs again for this change', {
         calendarId,
@@ -184,10 +186,9 @@ function runSync(calendarId: string, lockWaitMs: number, log: ConsoleLog): SyncR
     }
     if (outcome.capped)
       log.warn('syncEvents: more changes keep arriving; the next trigger continues', { calendarId });
-    const report = outcome.results[outcome.results.length - 1];
-    if (report === undefined) log.info('syncEvents: already covered by the previous sync', { calendarId });
-    else log.info('syncEvents: report', { ...report });
-    return report;
+    const own = outcome.results.filter((run) => run.calendarId === calendarId);
+    if (own.length === 0) log.info('syncEvents: already covered by the previous sync', { calendarId });
+    return own[own.length - 1]?.result;
   } catch (err) {
     // Logged with context, then rethrown so the execution is marked failed in the Apps Script dashboard.
     log.error('syncEvents failed', { calendarId, error: describeError(err) });

@@ -7,7 +7,8 @@
  * Why that loses nothing: a run that gives up waiting left its request before it started waiting, and the lock
  * holder takes requests only while holding the lock, after its sync. So the holder's last look at the requests
  * comes after the giving-up run's request was made, and the sync that request causes lists every change made
- * before it — including the one whose trigger gave up.
+ * before it — including the one whose trigger gave up. The lock is per user, not per calendar, so the holder
+ * also serves requests left for this user's other calendars.
  */
 import type { LockPort } from './ports';
 
@@ -16,6 +17,8 @@ export interface RerunRequests {
   request(calendarId: string): void;
   /** True, and the request cleared, when one was pending. */
   take(calendarId: string): boolean;
+  /** Some calendar with a pending request, that request cleared; null when none is pending. */
+  takeAny(): string | null;
 }
 
 export interface SerializedSyncOptions {
@@ -26,8 +29,11 @@ export interface SerializedSyncOptions {
 }
 
 export type SerializedSyncOutcome<T> =
-  /** This run held the lock: the reports of the syncs it ran (none when another run had already covered it). */
-  | { kind: 'ran'; results: T[]; capped: boolean }
+  /**
+   * This run held the lock: the results of the syncs it ran, in order, for its own calendar and any other one
+   * whose request it served (none when another run had already covered it).
+   */
+  | { kind: 'ran'; results: Array<{ calendarId: string; result: T }>; capped: boolean }
   /** Another run held the lock throughout; it will sync again for this run's request. */
   | { kind: 'handed-over' };
 
@@ -36,12 +42,16 @@ export function runSerializedSync<T>(
   reruns: RerunRequests,
   calendarId: string,
   options: SerializedSyncOptions,
-  sync: () => T,
+  sync: (calendarId: string) => T,
 ): SerializedSyncOutcome<T> {
   reruns.request(calendarId);
   const held = lock.withLock(options.lockWaitMs, () => {
-    const results: T[] = [];
-    while (results.length < options.maxRunsPerLock && reruns.take(calendarId)) results.push(sync());
+    const results: Array<{ calendarId: string; result: T }> = [];
+    while (results.length < options.maxRunsPerLock) {
+      const next = reruns.take(calendarId) ? calendarId : reruns.takeAny();
+      if (next === null) break;
+      results.push({ calendarId: next, result: sync(next) });
+    }
     return results;
   });
   if (held === undefined) return { kind: 'handed-over' };

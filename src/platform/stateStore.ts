@@ -230,6 +230,8 @@ function splitByBytes(text: string, maxBytes: number): string[] {
   return parts;
 }
 
+const RERUN_PREFIX = stateKeys.rerun('');
+
 /** Rerun requests in the same user properties, so every execution of this user sees them. */
 export class UserPropertiesRerunRequests implements RerunRequests {
   constructor(private readonly props: PropertyStore) {}
@@ -243,5 +245,12 @@ export class UserPropertiesRerunRequests implements RerunRequests {
     if (this.props.getProperty(key) === null) return false;
     this.props.deleteProperty(key);
     return true;
+  }
+
+  takeAny(): string | null {
+    const key = this.props.getKeys().find((k) => k.startsWith(RERUN_PREFIX));
+    if (key === undefined) return null;
+    this.props.deleteProperty(key);
+    return decodeURIComponent(key.slice(RERUN_PREFIX.length));
   }
 }

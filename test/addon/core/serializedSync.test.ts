@@ -26,28 +26,37 @@ class MemoryRerunRequests implements RerunRequests {
   take(calendarId: string): boolean {
     return this.pending.delete(calendarId);
   }
+  takeAny(): string | null {
+    const [first] = this.pending;
+    if (first === undefined) return null;
+    this.pending.delete(first);
+    return first;
+  }
 }
 
 const CAL = 'alice@example.com';
+const TEAM = 'team@example.com';
 const OPTIONS = { lockWaitMs: 1000, maxRunsPerLock: 3 };
 
 function setup() {
   const lock = new SingleThreadLock();
   const reruns = new MemoryRerunRequests();
   let syncs = 0;
-  const run = (duringSync: () => void = () => {}) =>
-    runSerializedSync(lock, reruns, CAL, OPTIONS, () => {
+  const synced: string[] = [];
+  const run = (duringSync: () => void = () => {}, calendarId = CAL) =>
+    runSerializedSync(lock, reruns, calendarId, OPTIONS, (id) => {
       syncs++;
+      synced.push(id);
       duringSync();
       return `report ${syncs}`;
     });
-  return { reruns, run, syncs: () => syncs };
+  return { reruns, run, syncs: () => syncs, synced };
 }
 
 describe('runSerializedSync', () => {
   it('a lone run syncs once and leaves no request behind', () => {
     const { run, reruns, syncs } = setup();
-    expect(run()).toEqual({ kind: 'ran', results: ['report 1'], capped: false });
+    expect(run()).toEqual({ kind: 'ran', results: [{ calendarId: CAL, result: 'report 1' }], capped: false });
     expect(syncs()).toBe(1);
     expect(reruns.pending.size).toBe(0);
   });
@@ -59,7 +68,14 @@ describe('runSerializedSync', () => {
       if (syncs() === 1) concurrent = run();
     });
     expect(concurrent).toEqual({ kind: 'handed-over' });
-    expect(outcome).toEqual({ kind: 'ran', results: ['report 1', 'report 2'], capped: false });
+    expect(outcome).toEqual({
+      kind: 'ran',
+      results: [
+        { calendarId: CAL, result: 'report 1' },
+        { calendarId: CAL, result: 'report 2' },
+      ],
+      capped: false,
+    });
   });
 
   it('a run whose request was already covered by the holder syncs no more', () => {
@@ -82,10 +98,14 @@ describe('runSerializedSync', () => {
     expect(reruns.pending.has(CAL)).toBe(true);
   });
 
-  it('requests are per calendar: another calendar is not synced by this holder', () => {
-    const { run, reruns, syncs } = setup();
-    run(() => reruns.request('team@example.com'));
-    expect(syncs()).toBe(1);
-    expect(reruns.pending.has('team@example.com')).toBe(true);
+  it("the holder also serves a request another calendar's trigger handed over (the lock is per user)", () => {
+    const { run, reruns, synced } = setup();
+    let concurrent: ReturnType<typeof run> | undefined;
+    run(() => {
+      if (synced.length === 1) concurrent = run(() => {}, TEAM);
+    });
+    expect(concurrent).toEqual({ kind: 'handed-over' });
+    expect(synced).toEqual([CAL, TEAM]);
+    expect(reruns.pending.size).toBe(0);
   });
 });

@@ -8,6 +8,7 @@ import {
   MAX_PROPERTY_BYTES,
   StateValueTooLargeError,
   stateKeys,
+  UserPropertiesRerunRequests,
   UserPropertiesStateStore,
 } from '../../../src/platform/stateStore';
 import { record } from '../contract/stateStoreContract';
@@ -130,5 +131,19 @@ describe('UserPropertiesStateStore unreadable values', () => {
     props.setProperty(stateKeys.record(CAL, 'odd'), '[1,2,3]');
     props.setProperty(stateKeys.record(CAL, 'null'), 'null');
     expect(store.listRecords(CAL)).toEqual([record(CAL, 'good')]);
+  });
+});
+
+describe('UserPropertiesRerunRequests', () => {
+  it('keeps one request per calendar, and hands out any pending one, decoded, exactly once', () => {
+    const props = new PropertiesStub();
+    const reruns = new UserPropertiesRerunRequests(props);
+    reruns.request('team:a@example.com');
+    reruns.request('team:a@example.com');
+    expect(props.getKeys()).toEqual([`sync.rerun:${encodeURIComponent('team:a@example.com')}`]);
+    expect(reruns.take('alice@example.com')).toBe(false);
+    expect(reruns.takeAny()).toBe('team:a@example.com');
+    expect(reruns.takeAny()).toBeNull();
+    expect(reruns.take('team:a@example.com')).toBe(false);
   });
 });
