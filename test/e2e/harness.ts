@@ -587,6 +587,7 @@ function urlFetchAppFor(world: E2EWorld, user: string) {
       if (!METHODS.includes(method)) throw appsScriptException(`Invalid argument: method`);
       const record: FetchRecord = { user, method: method.toUpperCase(), url, status: 'refused' };
       world.fetches.push(record);
+      world.onFetch?.(record);
       // The harness reaches only the local stand-ins; anything else is refused as an unreachable address.
       if (!isLoopbackUrl(url)) throw appsScriptException(`Address unavailable: ${url}`);
       const headers: Record<string, string> = {};
@@ -677,6 +678,11 @@ export class E2EWorld {
   private readonly addOns = new Map<string, AddOn>();
   private triggerCounter = 0;
   executions = 0;
+  /**
+   * Called as each UrlFetchApp.fetch starts, while the calling execution is in the middle of its work (holding its
+   * lock): a test can run another execution from here to interleave two executions as Apps Script may.
+   */
+  onFetch: ((record: FetchRecord) => void) | undefined;
 
   constructor(
     readonly server: ConferenceServer,

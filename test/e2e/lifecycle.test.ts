@@ -181,6 +181,37 @@ describe('a conference in step with its event', () => {
   });
 });
 
+it('a trigger that fires while a sync is running is not lost', async () => {
+  const { conferenceId } = saveNewEventWithConference(alice(), {
+    id: 'overlap14',
+    summary: 'Hiring sync',
+    start: '2026-12-21T10:00:00+01:00',
+    end: '2026-12-21T11:00:00+01:00',
+    attendees: [BOB],
+  });
+  alice().fireTrigger(ALICE);
+  const before = await server.client.getConference(conferenceId);
+
+  // While the first run is sending its PATCH (holding Alice's lock), she edits again and Calendar fires the
+  // trigger: that second execution cannot get the lock in time.
+  let overlapping: unknown = 'not run';
+  world.onFetch = (f) => {
+    if (f.method !== 'PATCH' || overlapping !== 'not run') return;
+    world.engine.patch(ALICE, ALICE, 'overlap14', { summary: 'Hiring sync (second edit)' });
+    overlapping = alice().fireTrigger(ALICE);
+  };
+  world.engine.patch(ALICE, ALICE, 'overlap14', { summary: 'Hiring sync (first edit)' });
+  alice().fireTrigger(ALICE);
+  world.onFetch = undefined;
+
+  expect(overlapping).toBeUndefined();
+  // The run that held the lock synced again for the overlapping trigger: both edits landed, each once.
+  expect(await server.client.getConference(conferenceId)).toMatchObject({
+    title: 'Hiring sync (second edit)',
+    version: before.version + 2,
+  });
+});
+
 describe('more of Calendar’s ways to end a conference', () => {
   it('a conference made for an edit the user discarded is deleted after a day', async () => {
     // Calendar called createConference, but the user closed the editor without saving.
