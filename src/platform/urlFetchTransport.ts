@@ -34,12 +34,14 @@ export interface UrlFetchService {
 }
 
 /** UrlFetch failures that no retry can fix: the URL itself, or the domain admin's allowlist, is the problem. */
-const PERMANENT_FETCH_FAILURES = [
-  /^Invalid argument/i,
-  /^Limit Exceeded/i,
-  /not permitted by your admin/i,
-  /for one day/i,
-];
+const PERMANENT_FETCH_FAILURES = [/^Invalid argument/i, /^Limit Exceeded/i, /not permitted by your admin/i];
+
+/**
+ * "Service invoked too many times for one day: urlfetch.": the daily quota resets within a day, so the change is
+ * kept and retried in a few hours rather than dropped.
+ */
+const DAILY_QUOTA = /for one day/i;
+const DAILY_QUOTA_RETRY_SECONDS = 4 * 60 * 60;
 
 export class UrlFetchHttpTransport implements HttpTransport {
   constructor(
@@ -71,6 +73,12 @@ export class UrlFetchHttpTransport implements HttpTransport {
       response = this.urlFetch.fetch(request.url, params);
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
+      if (DAILY_QUOTA.test(message)) {
+        throw new HttpTransportError(message, true, {
+          cause: e,
+          retryAfterSeconds: DAILY_QUOTA_RETRY_SECONDS,
+        });
+      }
       const retryable = !PERMANENT_FETCH_FAILURES.some((pattern) => pattern.test(message));
       throw new HttpTransportError(message, retryable, { cause: e });
     }

@@ -33,29 +33,31 @@ export function parseBaseUrl(raw: string | null | undefined): string {
   };
   const value = (raw ?? '').trim();
   if (value === '') return fail('is not set: set it to the conference API base URL (https://…).');
+  // Messages reach every user's status card: never echo credentials, a query or a fragment that may hold a secret.
+  const shown = value.replace(/\/\/[^/?#]*@/, '//…@').replace(/[?#].*$/, '…');
   const match = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)([^?#]*)([?#].*)?$/.exec(value);
-  if (!match) return fail(`is not an absolute URL: "${value}".`);
+  if (!match) return fail(`is not an absolute URL: "${shown}".`);
   const [, schemeRaw, authority, path, rest] = match;
   const scheme = schemeRaw.toLowerCase();
-  if (rest) return fail(`must not carry a query or fragment: "${value}".`);
-  if (authority.includes('@')) return fail(`must not contain credentials or "@": "${value}".`);
+  if (rest) return fail(`must not carry a query or fragment: "${shown}".`);
+  if (authority.includes('@')) return fail(`must not contain credentials or "@": "${shown}".`);
   const hostPort = /^([^:]*)(?::(\d{1,5}))?$/.exec(authority);
-  if (!hostPort) return fail(`has an invalid host or port: "${value}".`);
+  if (!hostPort) return fail(`has an invalid host or port: "${shown}".`);
   const host = hostPort[1].toLowerCase();
   const port = hostPort[2];
-  if (!HOST_PATTERN.test(host)) return fail(`has an invalid host: "${value}".`);
+  if (!HOST_PATTERN.test(host)) return fail(`has an invalid host: "${shown}".`);
   if (port !== undefined && (Number(port) < 1 || Number(port) > 65535))
-    return fail(`has an invalid port: "${value}".`);
+    return fail(`has an invalid port: "${shown}".`);
   if (scheme === 'http') {
     // Plain http only to this machine (local conference server); look-alikes such as localhost.example.com are
     // ordinary remote hosts and would carry the key in clear text.
     if (!LOOPBACK_HOSTS.includes(host)) {
       return fail(
-        `must use https:// (plain http:// is allowed only for 127.0.0.1 or localhost): "${value}".`,
+        `must use https:// (plain http:// is allowed only for 127.0.0.1 or localhost): "${shown}".`,
       );
     }
   } else if (scheme !== 'https') {
-    return fail(`must use https://: "${value}".`);
+    return fail(`must use https://: "${shown}".`);
   }
   const normalisedPath = path.replace(/\/+$/, '') + '/';
   return `${scheme}://${host}${port !== undefined ? `:${port}` : ''}${normalisedPath}`;

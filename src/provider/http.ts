@@ -31,10 +31,17 @@ export interface HttpTransport {
  */
 export class HttpTransportError extends Error {
   readonly retryable: boolean;
-  constructor(message: string, retryable: boolean, options?: { cause?: unknown }) {
+  /** When the platform knows how long the failure lasts (a daily quota), in seconds. */
+  readonly retryAfterSeconds: number | undefined;
+  constructor(
+    message: string,
+    retryable: boolean,
+    options?: { cause?: unknown; retryAfterSeconds?: number },
+  ) {
     super(message, options);
     this.name = 'HttpTransportError';
     this.retryable = retryable;
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
 }
 

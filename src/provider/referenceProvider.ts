@@ -120,10 +120,11 @@ export class ReferenceConferenceProvider implements ConferenceProvider {
       });
     } catch (e) {
       const retryable = e instanceof HttpTransportError ? e.retryable : true;
+      const retryAfterSeconds = e instanceof HttpTransportError ? e.retryAfterSeconds : undefined;
       const reason = e instanceof Error ? e.message : String(e);
       throw new ProviderError(
         `${method} ${path}: no response from the conference API (${this.scrub(reason)})`,
-        { code: TRANSPORT_ERROR_CODE, retryable },
+        { code: TRANSPORT_ERROR_CODE, retryable, retryAfterSeconds },
         { cause: e },
       );
     }

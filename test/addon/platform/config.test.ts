@@ -46,6 +46,16 @@ describe('CONFERENCE_API_BASE_URL', () => {
     expect(error.message).toContain(why);
   });
 
+  it.each([
+    ['https://user:s3cr3t-pass@conf.example.com/', 's3cr3t-pass'],
+    ['https://conf.example.com/api?key=s3cr3t-query', 's3cr3t-query'],
+    ['http://conf.example.com/api#token=s3cr3t-frag', 's3cr3t-frag'],
+  ])('never repeats a secret that %s carries (the message reaches every user)', (raw, secret) => {
+    const error = thrownBy(() => parseBaseUrl(raw), ProviderConfigError);
+    expect(error.message).not.toContain(secret);
+    expect(error.message).toContain('conf.example.com');
+  });
+
   it('refuses a missing property', () => {
     const error = thrownBy(
       () => readProviderConfig((name) => (name === 'CONFERENCE_API_KEY' ? KEY : null)),

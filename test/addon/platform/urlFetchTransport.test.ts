@@ -70,7 +70,7 @@ describe('UrlFetchHttpTransport', () => {
     ],
     ['UrlFetch calls to https://conf.example.com/api/v1/conferences are not permitted by your admin', false],
     ['Invalid argument: https://conf.example.com/api/v1/conferences', false],
-    ['Service invoked too many times for one day: urlfetch.', false],
+    ['Service invoked too many times for one day: urlfetch.', true],
   ])('turns the UrlFetchApp exception "%s" into a transport error (retryable=%s)', (message, retryable) => {
     const transport = new UrlFetchHttpTransport({ fetch: stubFetch(fetchException(message)) });
     const error = thrownBy(
@@ -78,6 +78,17 @@ describe('UrlFetchHttpTransport', () => {
       HttpTransportError,
     );
     expect(error).toMatchObject({ message, retryable });
+  });
+
+  it('keeps a change that hit the daily UrlFetch quota for a retry hours later, not sooner', () => {
+    const transport = new UrlFetchHttpTransport({
+      fetch: stubFetch(fetchException('Service invoked too many times for one day: urlfetch.')),
+    });
+    const error = thrownBy(
+      () => transport.send({ method: 'GET', url: URL, headers: {} }),
+      HttpTransportError,
+    );
+    expect(error.retryAfterSeconds).toBeGreaterThanOrEqual(60 * 60);
   });
 
   it('lets the provider keep a 503 Retry-After hint that came through UrlFetchApp', () => {
