@@ -64,7 +64,6 @@ async function main(): Promise<void> {
       secret: values.secret as string | undefined,
     },
   });
-  process.stdout.write(`listening on ${server.url}\n`);
   let stopping = false;
   const stop = () => {
     if (stopping) return;
@@ -76,6 +75,8 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  // Announced only once the handlers are in place: a supervisor may send SIGTERM the moment it reads this line.
+  process.stdout.write(`listening on ${server.url}\n`);
 }
 
 main().catch((e) => {

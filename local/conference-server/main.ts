@@ -71,8 +71,6 @@ async function main(): Promise<void> {
     // Never echo options wholesale: the key may be among them. Messages from our own code never contain it.
     fail(`cannot start: ${(error as Error).message}`, 1);
   }
-  process.stdout.write(`listening on ${server.origin}\n`);
-
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -87,6 +85,8 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  // Announced only once the handlers are in place: a supervisor may send SIGTERM the moment it reads this line.
+  process.stdout.write(`listening on ${server.origin}\n`);
 }
 
 void main();
