@@ -30,6 +30,14 @@ export function applyAction(ports: SyncPorts, action: SyncAction): ApplyOutcome 
       ports.store.putRecord({ ...master, occurrences: { ...master.occurrences, [key]: override } });
       return 'occurrence';
     }
+    case 'clear-occurrence': {
+      const { master, key } = action;
+      // Resolves on 404 too: no override left is what is wanted.
+      ports.provider.clearOccurrence(master.conferenceId, key);
+      const { [key]: _withdrawn, ...occurrences } = master.occurrences;
+      ports.store.putRecord({ ...master, occurrences });
+      return 'occurrence';
+    }
   }
 }
 

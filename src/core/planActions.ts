@@ -30,7 +30,9 @@ export type SyncAction =
       master: ConferenceRecord;
       key: string;
       override: OccurrenceOverride;
-    };
+    }
+  /** The instance no longer belongs to the series at all: its override is withdrawn. */
+  | { kind: 'clear-occurrence'; eventId: string; master: ConferenceRecord; key: string };
 
 /** The records that can make an event ours: its own, and for an instance, its recurring master's. */
 export interface OwnRecords {
@@ -49,8 +51,9 @@ export function planAction(
   // A record of our own for this very id: the organizer's event we made the conference for (a series master
   // or a single event; also a single instance, if the conference was added to that instance alone).
   if (records.own) return planOwnEvent(event, records.own, nowMs, options);
-  // An exception of a series whose master is ours: a cancelled or moved instance (calendar-fixtures §1.4, §3.4).
-  if (event.recurringEventId !== undefined && records.master) return planOccurrence(event, records.master);
+  // An exception of a series whose master is ours: a cancelled or moved instance (calendar-fixtures §1.4, §3.4),
+  // or the bare tombstone of one that the series no longer has (§1.5).
+  if (records.master) return planOccurrence(event, records.master);
   // No record: an attendee's copy of someone else's conference, an event with another solution, or the `_R`
   // series of a "this and following" split, which carries a copy of the conferenceData but was never ours.
   return { kind: 'not-ours', eventId: event.id };
@@ -129,11 +132,28 @@ function planFieldUpdate(event: CalendarEvent, record: ConferenceRecord, attach:
   return { kind: 'update', eventId: event.id, record, wanted, changes };
 }
 
+/**
+ * The series id an instance id names (`<series>_20261215T090000Z`, `<series>_20261215`), or null. A split series'
+ * `<series>_R20261215T090000` is a series of its own, not an instance, and does not match.
+ */
+export function seriesIdOfInstance(eventId: string): string | null {
+  const match = INSTANCE_SUFFIX.exec(eventId);
+  return match ? eventId.slice(0, match.index) : null;
+}
+
 function planOccurrence(event: CalendarEvent, master: ConferenceRecord): SyncAction {
   const key = instanceKey(event);
   // A cancelled exception Calendar sent without its original start, and an id we cannot read it from.
   if (key === null) return { kind: 'skip', eventId: event.id, reason: 'instance without original start' };
   const held = master.occurrences[key];
+  if (event.recurringEventId === undefined) {
+    // A bare `{id, status}` tombstone of an instance: the series was cut short ("delete this and following") and
+    // the instance left it; an override kept for it would describe a meeting Calendar no longer has.
+    if (event.status !== 'cancelled' || !held) {
+      return { kind: 'skip', eventId: event.id, reason: 'no override for a removed instance' };
+    }
+    return { kind: 'clear-occurrence', eventId: event.id, master, key };
+  }
   const wanted = overrideFor(event);
   if (held && sameOverride(held, wanted))
     return { kind: 'skip', eventId: event.id, reason: 'occurrence unchanged' };

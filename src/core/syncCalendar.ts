@@ -18,7 +18,7 @@ import {
   SyncTokenRejectedError,
 } from './errors';
 import type { CalendarEvent, EventFailure, PendingRetry, SyncReport } from './model';
-import { planAction, planExpiries, planForgets, type SyncAction } from './planActions';
+import { planAction, planExpiries, planForgets, type SyncAction, seriesIdOfInstance } from './planActions';
 import {
   DEFAULT_SYNC_OPTIONS,
   type EventsPage,
@@ -188,10 +188,8 @@ class SyncRun {
   private plan(event: CalendarEvent): SyncAction {
     const store = this.ports.store;
     const own = store.getRecord(this.calendarId, event.id);
-    const master =
-      own === null && event.recurringEventId
-        ? store.getRecord(this.calendarId, event.recurringEventId)
-        : null;
+    const seriesId = event.recurringEventId ?? seriesIdOfInstance(event.id);
+    const master = own === null && seriesId ? store.getRecord(this.calendarId, seriesId) : null;
     return planAction(event, { own, master }, this.nowMs, this.options);
   }
 

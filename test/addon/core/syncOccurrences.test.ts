@@ -54,6 +54,39 @@ describe('occurrences', () => {
     expect(w.provider.calls).toEqual([]);
   });
 
+  it('cutting the series short withdraws the override of a moved occurrence it removed', () => {
+    const w = makeWorld();
+    const conferenceId = w.givenOurEvent(series());
+    const instanceId = `${MASTER}_20250324T123000Z`;
+    w.calendar.put(
+      CAL,
+      anEvent()
+        .instanceOf(MASTER, ORIGINAL)
+        .timed('2025-03-24T12:30:00-05:00', '2025-03-24T13:15:00-05:00')
+        .build(),
+    );
+    w.sync();
+    w.provider.resetCalls();
+
+    // "Delete this and following" (calendar-fixtures §1.5): the exception comes back as a bare tombstone.
+    w.calendar.remove(CAL, instanceId);
+    w.sync();
+
+    expect(w.provider.calls).toEqual([
+      { method: 'clearOccurrence', args: [conferenceId, '20250324T123000Z'] },
+    ]);
+    expect(w.store.getRecord(CAL, MASTER)?.occurrences).toEqual({});
+    expect(w.provider.get(conferenceId)?.occurrences).toEqual({});
+  });
+
+  it('the tombstone of an instance without an override costs no call', () => {
+    const w = makeWorld();
+    w.givenOurEvent(series());
+    w.calendar.remove(CAL, `${MASTER}_20250325T123000Z`);
+    expect(w.sync()).toMatchObject({ occurrencesChanged: 0, failures: [] });
+    expect(w.provider.calls).toEqual([]);
+  });
+
   it('a moved all-day occurrence sends its new dates under the original date key', () => {
     const w = makeWorld();
     const master = anEvent().withId('0uhol67ej05kdturjs7bpho0da').allDay('2020-05-06', '2020-05-07');
