@@ -113,5 +113,11 @@ export interface SyncReport {
   failures: Array<{ eventId: string; message: string; willRetry: boolean }>;
   tokenStored: boolean;
   /** Why the listing stopped before its last page (no token was stored then); absent when it completed. */
-  incomplete?: 'max-pages' | 'token-rejected-during-full-sync' | 'calendar-unavailable' | 'no-sync-token';
+  incomplete?:
+    | 'max-pages'
+    | 'token-rejected-during-full-sync'
+    | 'calendar-unavailable'
+    | 'no-sync-token'
+    /** A change to retry could not be written to the state store (full?): the token stays, nothing is lost. */
+    | 'retry-not-saved';
 }

@@ -50,6 +50,8 @@ class SyncRun {
   /** Loaded once, so that an event that syncs cleanly costs no store write unless something must be cleared. */
   private failed = new Set<string>();
   private pending = new Map<string, PendingRetry>();
+  /** A retry that could not be written: the token must not pass it. */
+  private retryNotSaved = false;
 
   constructor(
     private readonly ports: SyncPorts,
@@ -64,7 +66,7 @@ class SyncRun {
     this.failed = new Set(this.ports.store.listFailures(this.calendarId).map((f) => f.eventId));
     this.pending = new Map(this.ports.store.listPendingRetries(this.calendarId).map((r) => [r.eventId, r]));
     this.retryDuePending();
-    const listing = this.listChanges();
+    const listing = this.checkRetriesSaved(this.listChanges());
     if (listing.kind === 'complete') {
       this.ports.store.setSyncToken(this.calendarId, listing.nextSyncToken);
       this.report.tokenStored = true;
@@ -77,6 +79,19 @@ class SyncRun {
     }
     this.logSummary();
     return this.report;
+  }
+
+  /**
+   * The token may pass a change only once it is applied or parked for a retry. When parking failed (the user's
+   * property store full, say), the run ends without the token, so the next one lists those changes again.
+   */
+  private checkRetriesSaved(listing: ListingEnd): ListingEnd {
+    if (listing.kind !== 'complete' || !this.retryNotSaved) return listing;
+    return {
+      kind: 'incomplete',
+      reason: 'retry-not-saved',
+      message: 'a change waiting for a retry could not be saved; the token stays so it is listed again',
+    };
   }
 
   /** Pending provider changes whose time has come, re-planned from the latest event state they hold. */
@@ -169,7 +184,7 @@ class SyncRun {
     const pending = this.pending.get(event.id);
     if (pending && Date.parse(pending.notBefore) > this.nowMs) {
       // Still waiting (Retry-After, backoff): keep the wait, but retry with this newer state of the event.
-      this.ports.store.putPendingRetry({ ...pending, event });
+      this.savePendingRetry({ ...pending, event });
       return;
     }
     this.syncEvent(event, pending?.attempts ?? 0);
@@ -227,7 +242,7 @@ class SyncRun {
       notBefore: new Date(notBefore).toISOString(),
       lastError: message,
     };
-    this.ports.store.putPendingRetry(retry);
+    this.savePendingRetry(retry);
     this.pending.set(event.id, retry);
     this.recordFailure(event.id, 'provider-retrying', message, true);
   }
@@ -243,9 +258,27 @@ class SyncRun {
     willRetry: boolean,
   ): void {
     const at = new Date(this.nowMs).toISOString();
-    this.ports.store.putFailure({ calendarId: this.calendarId, eventId, at, kind, message });
-    this.failed.add(eventId);
     this.report.failures.push({ eventId, message, willRetry });
+    try {
+      this.ports.store.putFailure({ calendarId: this.calendarId, eventId, at, kind, message });
+      this.failed.add(eventId);
+    } catch (error) {
+      // Only the status card misses it; the report and the log still carry the failure.
+      this.ports.log.error(`could not record the failure of event ${eventId}`, {
+        error: describeError(error),
+      });
+    }
+  }
+
+  private savePendingRetry(retry: PendingRetry): void {
+    try {
+      this.ports.store.putPendingRetry(retry);
+    } catch (error) {
+      this.retryNotSaved = true;
+      this.ports.log.error(`could not save the retry of event ${retry.eventId}`, {
+        error: describeError(error),
+      });
+    }
   }
 
   /**

@@ -187,3 +187,33 @@ describe('invalid events', () => {
     expect(w.provider.get(conferenceId)?.title).toBe('Renamed');
   });
 });
+
+describe('a full state store', () => {
+  const QUOTA = 'You have exceeded the property storage quota. Please remove some properties and try again.';
+
+  it('a retry that cannot be saved keeps the token, so the change is listed again and lands later', () => {
+    const w = makeWorld();
+    const conferenceId = w.givenOurEvent(meeting());
+    const tokenBefore = w.store.getSyncToken(CAL);
+    w.calendar.put(CAL, meeting().titled('Planning v2').withOurConference(conferenceId).build());
+    w.provider.failNext('update', FAILURES.unavailable);
+    const putPendingRetry = w.store.putPendingRetry.bind(w.store);
+    const putFailure = w.store.putFailure.bind(w.store);
+    w.store.putPendingRetry = () => {
+      throw new Error(QUOTA);
+    };
+    w.store.putFailure = () => {
+      throw new Error(QUOTA);
+    };
+
+    const report = w.sync();
+
+    expect(report).toMatchObject({ tokenStored: false, incomplete: 'retry-not-saved' });
+    expect(w.store.getSyncToken(CAL)).toBe(tokenBefore);
+    expect(w.log.messages('error').join('\n')).toContain('could not save the retry');
+
+    w.store.putPendingRetry = putPendingRetry;
+    w.store.putFailure = putFailure;
+    expect(w.sync()).toMatchObject({ updated: 1, tokenStored: true });
+  });
+});
