@@ -26,6 +26,7 @@ import {
   type SyncOptions,
   type SyncPorts,
 } from './ports';
+import { ProviderCircuit } from './providerCircuit';
 import { retryNotBefore } from './retryPolicy';
 import { validateEvent } from './validateEvent';
 
@@ -34,7 +35,8 @@ export function syncCalendar(
   calendarId: string,
   options?: Partial<SyncOptions>,
 ): SyncReport {
-  return new SyncRun(ports, calendarId, { ...DEFAULT_SYNC_OPTIONS, ...options }).run();
+  const guarded: SyncPorts = { ...ports, provider: new ProviderCircuit(ports.provider) };
+  return new SyncRun(guarded, calendarId, { ...DEFAULT_SYNC_OPTIONS, ...options }).run();
 }
 
 type ListingResult =

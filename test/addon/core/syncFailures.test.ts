@@ -217,3 +217,43 @@ describe('a full state store', () => {
     expect(w.sync()).toMatchObject({ updated: 1, tokenStored: true });
   });
 });
+
+describe('a provider that is down', () => {
+  it('is called once per run: the other changes are parked for a retry without a call, and the token advances', () => {
+    const w = makeWorld();
+    const ids = ['plan0001', 'plan0002', 'plan0003'].map((id) => ({
+      id,
+      conferenceId: w.givenOurEvent(meeting(id)),
+    }));
+    for (const { id, conferenceId } of ids) {
+      w.calendar.put(CAL, meeting(id).titled('Moved').withOurConference(conferenceId).build());
+    }
+    w.provider.failNext('update', FAILURES.unavailable);
+
+    const report = w.sync();
+
+    expect(w.provider.count('update')).toBe(1);
+    expect(report).toMatchObject({ tokenStored: true, updated: 0 });
+    expect(report.failures.map((f) => f.willRetry)).toEqual([true, true, true]);
+    expect(
+      w.store
+        .listPendingRetries(CAL)
+        .map((r) => r.eventId)
+        .sort(),
+    ).toEqual(ids.map((i) => i.id));
+
+    w.clock.advance(30 * MINUTE);
+    expect(w.sync()).toMatchObject({ retried: 3, updated: 3, failures: [] });
+  });
+
+  it('a permanent error for one event does not stop the calls for the others', () => {
+    const w = makeWorld();
+    const ids = ['plan0001', 'plan0002'].map((id) => ({ id, conferenceId: w.givenOurEvent(meeting(id)) }));
+    for (const { id, conferenceId } of ids) {
+      w.calendar.put(CAL, meeting(id).titled('Moved').withOurConference(conferenceId).build());
+    }
+    w.provider.failNext('update', FAILURES.invalid);
+    expect(w.sync()).toMatchObject({ updated: 1 });
+    expect(w.provider.count('update')).toBe(2);
+  });
+});
