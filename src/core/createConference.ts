@@ -26,8 +26,19 @@ export function createConferenceForEvent(
     const conference = createConferenceOnProvider(ports, calendarId, eventId, fields);
     const existing = ports.store.getRecord(calendarId, eventId);
     // A repeat for the same event: the key gave back the conference we already recorded; keep that record.
-    if (existing && existing.conferenceId === conference.id)
-      return { ok: true, conference, record: existing };
+    if (existing && existing.conferenceId === conference.id) {
+      if (existing.eventConferenceId === undefined) return { ok: true, conference, record: existing };
+      // The event showed an older id (the provider had lost that conference and the sync made this one); the user
+      // is now putting this one on the event. From here on the event shows it: attach it afresh.
+      const { eventConferenceId: _older, ...rest } = existing;
+      const record: ConferenceRecord = {
+        ...rest,
+        attached: false,
+        createdAt: new Date(ports.clock.now()).toISOString(),
+      };
+      ports.store.putRecord(record);
+      return { ok: true, conference, record };
+    }
     const record: ConferenceRecord = {
       calendarId,
       eventId,

@@ -190,6 +190,26 @@ describe('a conference deleted at the provider while the event lives', () => {
       { method: 'update', args: [record!.conferenceId, { title: 'Planning v3' }] },
     ]);
   });
+
+  it('re-adding Conference Sync to the event after a recreate puts the new conference on it, and keeps it', () => {
+    const w = makeWorld();
+    const oldId = w.givenOurEvent(meeting());
+    w.provider.deleteOnProviderSide(oldId);
+    w.calendar.put(CAL, meeting().titled('Planning v2').withOurConference(oldId).build());
+    w.sync();
+    const newId = w.store.getRecord(CAL, 'plan0001')!.conferenceId;
+
+    // The user removes the dead link and picks Conference Sync again: the key gives back the recreated one.
+    const again = createConferenceForEvent(w.ports, CAL, 'plan0001');
+    expect(again.ok && again.conference.id).toBe(newId);
+    w.calendar.put(CAL, meeting().titled('Planning v2').withOurConference(newId).build());
+    w.provider.resetCalls();
+
+    expect(w.sync()).toMatchObject({ deleted: 0 });
+    expect(w.provider.get(newId)).toBeDefined();
+    expect(w.store.getRecord(CAL, 'plan0001')).toMatchObject({ conferenceId: newId, attached: true });
+    expect(w.store.getRecord(CAL, 'plan0001')).not.toHaveProperty('eventConferenceId');
+  });
 });
 
 describe('records of meetings long over', () => {
