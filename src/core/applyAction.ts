@@ -30,6 +30,21 @@ export function applyAction(ports: SyncPorts, action: SyncAction): ApplyOutcome 
       ports.store.putRecord({ ...master, occurrences: { ...master.occurrences, [key]: override } });
       return 'occurrence';
     }
+    case 'adopt-split': {
+      // The record moves first (no provider call yet), so a failing PATCH is retried as this event's own change.
+      const adopted: ConferenceRecord = { ...action.from, eventId: action.eventId, attached: true };
+      ports.store.putRecord(adopted);
+      forget(ports, action.from);
+      ports.log.info('a split series continues our conference; it follows the new series now', {
+        calendarId: adopted.calendarId,
+        from: action.from.eventId,
+        to: action.eventId,
+        conferenceId: adopted.conferenceId,
+      });
+      return applyUpdate(ports, adopted, action.wanted, action.changes) === 'updated'
+        ? 'updated'
+        : 'unchanged';
+    }
     case 'clear-occurrence': {
       const { master, key } = action;
       // Resolves on 404 too: no override left is what is wanted.

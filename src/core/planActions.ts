@@ -32,15 +32,29 @@ export type SyncAction =
       override: OccurrenceOverride;
     }
   /** The instance no longer belongs to the series at all: its override is withdrawn. */
-  | { kind: 'clear-occurrence'; eventId: string; master: ConferenceRecord; key: string };
+  | { kind: 'clear-occurrence'; eventId: string; master: ConferenceRecord; key: string }
+  /** The `_R` continuation of a split series of ours takes the conference over. */
+  | {
+      kind: 'adopt-split';
+      eventId: string;
+      from: ConferenceRecord;
+      wanted: ConferenceFields;
+      changes: Partial<ConferenceFields>;
+    };
 
-/** The records that can make an event ours: its own, and for an instance, its recurring master's. */
+/**
+ * The records that can make an event ours: its own; for an instance, its recurring master's; for the `_R` series
+ * of a "this and following" split, the record of the series it was split from.
+ */
 export interface OwnRecords {
   own: ConferenceRecord | null;
   master: ConferenceRecord | null;
+  splitFrom?: ConferenceRecord | null;
 }
 
 const INSTANCE_SUFFIX = /_(\d{8}(?:T\d{6}Z)?)$/;
+/** `<series>_R20250327T123000` (timed) or `<series>_R20250327` (all-day): calendar-fixtures §3.5. */
+const SPLIT_SUFFIX = /_R\d{8}(?:T\d{6}Z?)?$/;
 
 export function planAction(
   event: CalendarEvent,
@@ -54,9 +68,22 @@ export function planAction(
   // An exception of a series whose master is ours: a cancelled or moved instance (calendar-fixtures §1.4, §3.4),
   // or the bare tombstone of one that the series no longer has (§1.5).
   if (records.master) return planOccurrence(event, records.master);
-  // No record: an attendee's copy of someone else's conference, an event with another solution, or the `_R`
-  // series of a "this and following" split, which carries a copy of the conferenceData but was never ours.
+  // "Edit this and following" split our series: the new `_R` series carries a copy of our conference and holds
+  // the meetings still to come, so the conference follows it from now on (the earlier part is left behind: its
+  // later edits or deletion no longer touch a conference the continuing meetings use).
+  if (records.splitFrom && event.status !== 'cancelled' && carriesOurConference(event, records.splitFrom)) {
+    const wanted = fieldsFromEvent(event);
+    const changes = diffFields(records.splitFrom.sent, wanted);
+    return { kind: 'adopt-split', eventId: event.id, from: records.splitFrom, wanted, changes };
+  }
+  // No record: an attendee's copy of someone else's conference, or an event with another solution.
   return { kind: 'not-ours', eventId: event.id };
+}
+
+/** The series a `_R` split series was cut from, or null. */
+export function seriesIdOfSplit(eventId: string): string | null {
+  const match = SPLIT_SUFFIX.exec(eventId);
+  return match && match.index > 0 ? eventId.slice(0, match.index) : null;
 }
 
 /** Records made by createConference whose event never showed up carrying them: the user discarded the edit. */

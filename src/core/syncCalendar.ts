@@ -18,7 +18,14 @@ import {
   SyncTokenRejectedError,
 } from './errors';
 import type { CalendarEvent, EventFailure, PendingRetry, SyncReport } from './model';
-import { planAction, planExpiries, planForgets, type SyncAction, seriesIdOfInstance } from './planActions';
+import {
+  planAction,
+  planExpiries,
+  planForgets,
+  type SyncAction,
+  seriesIdOfInstance,
+  seriesIdOfSplit,
+} from './planActions';
 import {
   DEFAULT_SYNC_OPTIONS,
   type EventsPage,
@@ -207,7 +214,9 @@ class SyncRun {
     const own = store.getRecord(this.calendarId, event.id);
     const seriesId = event.recurringEventId ?? seriesIdOfInstance(event.id);
     const master = own === null && seriesId ? store.getRecord(this.calendarId, seriesId) : null;
-    return planAction(event, { own, master }, this.nowMs, this.options);
+    const splitId = own === null && master === null ? seriesIdOfSplit(event.id) : null;
+    const splitFrom = splitId ? store.getRecord(this.calendarId, splitId) : null;
+    return planAction(event, { own, master, splitFrom }, this.nowMs, this.options);
   }
 
   /** The event is in step: drop its pending retry and its reported failure, if it had any. */

@@ -133,29 +133,53 @@ describe('occurrences', () => {
     expect(w.provider.calls).toEqual([]);
   });
 
-  it('a "this and following" split PATCHes the old series and leaves the _R series alone', () => {
+  it('a "this and following" split hands the conference to the _R series, which it follows from then on', () => {
     const w = makeWorld();
     const conferenceId = w.givenOurEvent(series());
+    const later = `${MASTER}_R20250327T123000`;
     w.calendar.put(
       CAL,
       series().recurring('RRULE:FREQ=DAILY;UNTIL=20250327T045959Z').withOurConference(conferenceId).build(),
     );
-    w.calendar.put(
-      CAL,
+    const continuation = () =>
       series()
-        .withId(`${MASTER}_R20250327T123000`)
+        .withId(later)
         .titled('🧽 Dishes')
         .timed('2025-03-27T07:30:00-05:00', '2025-03-27T08:15:00-05:00')
-        .withOurConference(conferenceId)
-        .build(),
-    );
+        .withOurConference(conferenceId);
+    w.calendar.put(CAL, continuation().build());
 
-    const report = w.sync();
+    expect(w.sync()).toMatchObject({ deleted: 0, failures: [] });
 
-    expect(report).toMatchObject({ updated: 1, notOurs: 1, deleted: 0 });
-    expect(w.provider.calls).toEqual([
-      { method: 'update', args: [conferenceId, { recurrence: ['RRULE:FREQ=DAILY;UNTIL=20250327T045959Z'] }] },
-    ]);
+    // Whatever order Calendar lists the two in, the conference ends up describing the meetings still to come.
+    expect(w.provider.get(conferenceId)).toMatchObject({
+      title: '🧽 Dishes',
+      startTime: '2025-03-27T07:30:00-05:00',
+      recurrence: ['RRULE:FREQ=DAILY'],
+    });
+    expect(w.store.getRecord(CAL, MASTER)).toBeNull();
+    expect(w.store.getRecord(CAL, later)).toMatchObject({ conferenceId, attached: true });
+
+    // The earlier part is left behind: deleting it keeps the conference the later meetings use.
+    w.provider.resetCalls();
+    w.calendar.remove(CAL, MASTER);
+    expect(w.sync()).toMatchObject({ deleted: 0 });
+    expect(w.provider.calls).toEqual([]);
+
+    // The continuing series is ours: its edits reach the conference, and deleting it deletes the conference.
+    w.calendar.put(CAL, continuation().titled('Dishes, new rota').build());
+    expect(w.sync()).toMatchObject({ updated: 1 });
+    w.calendar.remove(CAL, later);
+    expect(w.sync()).toMatchObject({ deleted: 1 });
+    expect(w.provider.get(conferenceId)).toBeUndefined();
+  });
+
+  it('an _R series carrying another conference is not taken for a continuation of ours', () => {
+    const w = makeWorld();
+    w.givenOurEvent(series());
+    w.calendar.put(CAL, series().withId(`${MASTER}_R20250327T123000`).withMeet().build());
+    expect(w.sync()).toMatchObject({ notOurs: 1, updated: 0 });
+    expect(w.store.getRecord(CAL, MASTER)).not.toBeNull();
   });
 
   it('a cancelled series deletes the conference; its cancelled instances then find no master', () => {
