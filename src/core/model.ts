@@ -93,6 +93,9 @@ export interface EventFailure {
   at: string;
   kind: 'invalid-event' | 'provider-rejected' | 'provider-retrying' | 'gave-up' | 'unexpected-error';
   message: string;
+  /** The event's title and start when known, so a person can tell which meeting it is. */
+  summary?: string;
+  start?: string;
 }
 
 export interface SyncReport {

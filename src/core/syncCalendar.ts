@@ -235,13 +235,13 @@ class SyncRun {
     // 400/401/403/413 and bad configuration: the same request would fail the same way.
     const permanent = error instanceof ProviderError || error instanceof ProviderConfigError;
     if (!permanent) this.ports.log.error(`unexpected error syncing event ${event.id}`, { error: message });
-    this.recordFailure(event.id, permanent ? 'provider-rejected' : 'unexpected-error', message, false);
+    this.recordFailure(event.id, permanent ? 'provider-rejected' : 'unexpected-error', message, false, event);
   }
 
   private keepForRetry(event: CalendarEvent, error: ProviderError, attempts: number, message: string): void {
     if (attempts > this.options.maxRetryAttempts) {
       this.dropPending(event.id);
-      this.recordFailure(event.id, 'gave-up', `gave up after ${attempts} attempts: ${message}`, false);
+      this.recordFailure(event.id, 'gave-up', `gave up after ${attempts} attempts: ${message}`, false, event);
       return;
     }
     const notBefore = retryNotBefore(this.nowMs, attempts, event.id, error.retryAfterSeconds);
@@ -255,7 +255,7 @@ class SyncRun {
     };
     this.savePendingRetry(retry);
     this.pending.set(event.id, retry);
-    this.recordFailure(event.id, 'provider-retrying', message, true);
+    this.recordFailure(event.id, 'provider-retrying', message, true, event);
   }
 
   private dropPending(eventId: string): void {
@@ -267,11 +267,16 @@ class SyncRun {
     kind: EventFailure['kind'],
     message: string,
     willRetry: boolean,
+    event?: CalendarEvent,
   ): void {
     const at = new Date(this.nowMs).toISOString();
     this.report.failures.push({ eventId, message, willRetry });
+    const failure: EventFailure = { calendarId: this.calendarId, eventId, at, kind, message };
+    if (event?.summary) failure.summary = event.summary;
+    const start = event?.start?.dateTime ?? event?.start?.date;
+    if (start) failure.start = start;
     try {
-      this.ports.store.putFailure({ calendarId: this.calendarId, eventId, at, kind, message });
+      this.ports.store.putFailure(failure);
       this.failed.add(eventId);
     } catch (error) {
       // Only the status card misses it; the report and the log still carry the failure.

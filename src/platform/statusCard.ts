@@ -71,7 +71,10 @@ function describe(status: CalendarStatus): string[] {
   ];
   if (status.pendingRetries > 0) lines.push(`Changes waiting to be retried: ${status.pendingRetries}`);
   for (const failure of status.failures.slice(0, MAX_FAILURES_SHOWN)) {
-    lines.push(`<b>Event ${escapeHtml(failure.eventId)}</b>: ${escapeHtml(failure.message)}`);
+    const which = failure.summary
+      ? `${failure.summary}${failure.start ? ` (${failure.start})` : ''}`
+      : `Event ${failure.eventId}`;
+    lines.push(`<b>${escapeHtml(which)}</b>: ${escapeHtml(failure.message)}`);
   }
   const hidden = status.failures.length - MAX_FAILURES_SHOWN;
   if (hidden > 0) lines.push(`… and ${hidden} more failed events`);

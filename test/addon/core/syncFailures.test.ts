@@ -257,3 +257,23 @@ describe('a provider that is down', () => {
     expect(w.provider.count('update')).toBe(2);
   });
 });
+
+describe('what a failure keeps for the status card', () => {
+  it("keeps the event's title and start, so a person can tell which meeting it is", () => {
+    const w = makeWorld();
+    const conferenceId = w.givenOurEvent(meeting());
+    w.calendar.put(
+      CAL,
+      meeting()
+        .titled('Board meeting')
+        .timed('2026-12-01T10:00:00+01:00', '2026-12-01T11:00:00+01:00')
+        .withOurConference(conferenceId)
+        .build(),
+    );
+    w.provider.failNext('update', FAILURES.invalid);
+    w.sync();
+    expect(w.store.listFailures(CAL)).toEqual([
+      expect.objectContaining({ summary: 'Board meeting', start: '2026-12-01T10:00:00+01:00' }),
+    ]);
+  });
+});

@@ -56,6 +56,18 @@ describe('buildStatusCard', () => {
     ]);
   });
 
+  it('names a failed event by its title and start when the sync knew them', () => {
+    const named = {
+      ...failure(2, 'Refused'),
+      summary: 'Board <meeting>',
+      start: '2026-12-01T10:00:00+01:00',
+    };
+    const texts = build([
+      { calendarId: CAL, syncing: true, conferences: 1, pendingRetries: 0, failures: [named] },
+    ]);
+    expect(texts[0][1]).toContain('<b>Board &lt;meeting&gt; (2026-12-01T10:00:00+01:00)</b>: Refused');
+  });
+
   it(`lists at most ${MAX_FAILURES_SHOWN} failed events and counts the rest`, () => {
     const failures = Array.from({ length: MAX_FAILURES_SHOWN + 5 }, (_, i) => failure(i));
     const [[, text]] = build([
