@@ -139,7 +139,7 @@ function sendError(reply: FastifyReply, e: GoogleApiError) {
 export function buildServer(options: ServerOptions = {}): FastifyInstance & { engine: CalendarEngine } {
   const engine = options.engine ?? new CalendarEngine(options.engineOptions);
   const bodyLimit = options.bodyLimit ?? 1024 * 1024;
-  const app = Fastify({ logger: false, bodyLimit, maxParamLength: 2048 });
+  const app = Fastify({ logger: false, bodyLimit, routerOptions: { maxParamLength: 2048 } });
   let faults: Fault[] = [];
   let latencyMs = 0;
 
