@@ -252,6 +252,21 @@ describe('exceptions', () => {
     expect(engine.get(A, A, master.id!).recurrence).toEqual(['RRULE:FREQ=DAILY;UNTIL=20250327T045959Z']);
   });
 
+  test("a split keeps the series' end: UNTIL stays, and COUNT keeps only the occurrences left", () => {
+    const counted = series(['RRULE:FREQ=DAILY;COUNT=6'], '2025-03-24T07:30:00', '2025-03-24T08:15:00');
+    const rest = counted.engine.splitSeries(A, A, `${counted.master.id}_20250327T123000Z`);
+    expect(rest.recurrence).toEqual(['RRULE:FREQ=DAILY;COUNT=3']);
+    expect(counted.engine.instances(A, A, rest.id!).items).toHaveLength(3);
+
+    const until = series(
+      ['RRULE:FREQ=DAILY;UNTIL=20250330T045959Z'],
+      '2025-03-24T07:30:00',
+      '2025-03-24T08:15:00',
+    );
+    const later = until.engine.splitSeries(A, A, `${until.master.id}_20250327T123000Z`);
+    expect(later.recurrence).toEqual(['RRULE:FREQ=DAILY;UNTIL=20250330T045959Z']);
+  });
+
   test('deleting the whole series reports the master as a bare tombstone', () => {
     const { engine, master } = series(['RRULE:FREQ=DAILY;COUNT=3']);
     const { nextSyncToken } = engine.list(A, A);

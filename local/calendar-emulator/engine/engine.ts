@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { Errors, GoogleApiError, toAppsScriptError } from './errors';
 import {
+  continueRecurrence,
   expand,
   type Occurrence,
   type ParsedRecurrence,
@@ -543,9 +544,7 @@ export class CalendarEngine {
       id: undefined,
       start: changes.start ?? newStart.start,
       end: changes.end ?? newStart.end,
-      recurrence:
-        changes.recurrence ??
-        oldLines.map((l) => (l.startsWith('RRULE:') ? l.replace(/;?(COUNT|UNTIL)=[^;]*/g, '') : l)),
+      recurrence: changes.recurrence ?? continueRecurrence(oldLines, this.occurrencesBefore(master, occ)),
       iCalUID: `${newId}@google.com`,
       sequence: 0,
     };
@@ -1065,6 +1064,11 @@ export class CalendarEngine {
       (o) => (o.date ? dateSuffix(o.date) : timedSuffix(o.startMs)) === suffix,
     );
     return occ ? { ev: master, occ } : undefined;
+  }
+
+  /** How many occurrences of the series come before `occ` (what a COUNT has used up by then). */
+  private occurrencesBefore(master: Stored, occ: Occurrence): number {
+    return this.occurrences(master).filter((o) => o.startMs < occ.startMs).length;
   }
 
   private instanceId(master: Stored, occ: Occurrence): string {

@@ -221,3 +221,21 @@ export function truncateRecurrence(lines: string[], lastKept: DateTime, allDay: 
     return `RRULE:${[...parts, `UNTIL=${until}`].join(';')}`;
   });
 }
+
+/**
+ * The rules of the series that continues a split ("this and following"): the same end as before. An UNTIL stays
+ * as it is; a COUNT keeps only the occurrences the earlier part had not used (`before` of them).
+ */
+export function continueRecurrence(lines: string[], before: number): string[] {
+  return lines.map((line) => {
+    if (!line.startsWith('RRULE:')) return line;
+    const parts = line
+      .slice(6)
+      .split(';')
+      .map((part) => {
+        const count = /^COUNT=(\d+)$/.exec(part);
+        return count ? `COUNT=${Math.max(1, Number(count[1]) - before)}` : part;
+      });
+    return `RRULE:${parts.join(';')}`;
+  });
+}
