@@ -66,14 +66,19 @@ function whitelistEntry(raw) {
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}/`;
 }
 
+/** Marker in src/platform/buildInfo.ts that the build replaces with the allowlist it writes into the manifest. */
+const WHITELIST_MARKER = "'__CONFERENCE_SYNC_URL_FETCH_WHITELIST__'";
+
+/**
+ * The manifest with its urlFetchWhitelist, and the same list compiled into the bundle, so the add-on can tell an
+ * administrator that the configured base URL is outside it instead of failing at fetch time.
+ */
 function gasManifest(src = 'appsscript.json') {
+  let whitelist = [WHITELIST_PLACEHOLDER];
   return {
     name: 'gas-manifest',
     buildStart() {
       this.addWatchFile(src);
-    },
-    generateBundle() {
-      const manifest = JSON.parse(readFileSync(src, 'utf8'));
       const configured = process.env.CONFERENCE_API_BASE_URL?.trim();
       let entry = WHITELIST_PLACEHOLDER;
       if (configured) {
@@ -88,7 +93,17 @@ function gasManifest(src = 'appsscript.json') {
           );
         }
       }
-      manifest.urlFetchWhitelist = [entry];
+      whitelist = [entry];
+    },
+    renderChunk(code) {
+      const occurrences = code.split(WHITELIST_MARKER).length - 1;
+      if (occurrences !== 1)
+        this.error(`expected the whitelist marker once in the bundle, found ${occurrences}`);
+      return { code: code.replace(WHITELIST_MARKER, JSON.stringify(JSON.stringify(whitelist))), map: null };
+    },
+    generateBundle() {
+      const manifest = JSON.parse(readFileSync(src, 'utf8'));
+      manifest.urlFetchWhitelist = whitelist;
       this.emitFile({
         type: 'asset',
         fileName: 'appsscript.json',

@@ -11,6 +11,7 @@ import type { SyncReport } from './core/model';
 import type { SyncPorts } from './core/ports';
 import { runSerializedSync } from './core/serializedSync';
 import { syncCalendar } from './core/syncCalendar';
+import { builtUrlFetchWhitelist } from './platform/buildInfo';
 import { CachedPropertyStore } from './platform/cachedPropertyStore';
 import { AppsScriptCalendarPort } from './platform/calendarPort';
 import { AppsScriptClock } from './platform/clock';
@@ -142,7 +143,7 @@ export function onHomepage(): GoogleAppsScript.Card_Service.Card {
   let configProblem: string | undefined;
   try {
     const scriptProperties = PropertiesService.getScriptProperties();
-    readProviderConfig((name) => scriptProperties.getProperty(name));
+    readProviderConfig((name) => scriptProperties.getProperty(name), builtUrlFetchWhitelist());
   } catch (e) {
     configProblem = e instanceof ProviderConfigError ? e.message : 'the configuration could not be read.';
   }
@@ -214,7 +215,7 @@ function userStateStore(log: ConsoleLog): UserPropertiesStateStore {
 
 function buildPorts(log: ConsoleLog): SyncPorts {
   const scriptProperties = PropertiesService.getScriptProperties();
-  const config = readProviderConfig((name) => scriptProperties.getProperty(name));
+  const config = readProviderConfig((name) => scriptProperties.getProperty(name), builtUrlFetchWhitelist());
   if (typeof Calendar === 'undefined') {
     throw new Error('The Calendar advanced service (v3) is not enabled for this script');
   }

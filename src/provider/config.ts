@@ -23,8 +23,38 @@ const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost'];
 const HOST_PATTERN =
   /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
 
-export function readProviderConfig(read: PropertyReader): ProviderConfig {
-  return { baseUrl: parseBaseUrl(read(BASE_URL_PROPERTY)), apiKey: parseApiKey(read(API_KEY_PROPERTY)) };
+/**
+ * `urlFetchWhitelist`: the manifest's URL allowlist as built (undefined when not known, e.g. in unit tests). Apps
+ * Script refuses a fetch outside it with an unclear message at request time; checking here says what to do.
+ */
+export function readProviderConfig(
+  read: PropertyReader,
+  urlFetchWhitelist?: readonly string[],
+): ProviderConfig {
+  const baseUrl = parseBaseUrl(read(BASE_URL_PROPERTY));
+  if (urlFetchWhitelist) checkAllowlisted(baseUrl, urlFetchWhitelist);
+  return { baseUrl, apiKey: parseApiKey(read(API_KEY_PROPERTY)) };
+}
+
+/** Loopback http is for local runs, which no manifest governs; any other base URL must be an allowlist prefix. */
+function checkAllowlisted(baseUrl: string, whitelist: readonly string[]): void {
+  if (baseUrl.startsWith('http://')) return;
+  if (whitelist.some((entry) => allowlistCovers(entry, baseUrl))) return;
+  throw new ProviderConfigError(
+    BASE_URL_PROPERTY,
+    `Script Property ${BASE_URL_PROPERTY} (${baseUrl}) is not covered by the add-on's URL allowlist ` +
+      `(${whitelist.join(', ')}): build with CONFERENCE_API_BASE_URL=${baseUrl} npm run build, then push again.`,
+  );
+}
+
+/** Google's rule: a prefix match, with an optional leading `*.` standing for any subdomain. */
+export function allowlistCovers(entry: string, url: string): boolean {
+  const wildcard = /^https:\/\/\*\.([^/]+)(\/.*)$/.exec(entry);
+  if (!wildcard) return url.startsWith(entry);
+  const [, domain, path] = wildcard;
+  const match = /^https:\/\/([^/]+)(\/.*)$/.exec(url);
+  if (!match) return false;
+  return match[1].endsWith(`.${domain}`) && match[2].startsWith(path);
 }
 
 export function parseBaseUrl(raw: string | null | undefined): string {

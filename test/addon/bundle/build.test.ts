@@ -20,7 +20,11 @@ async function build(baseUrl: string | undefined) {
   else env.CONFERENCE_API_BASE_URL = baseUrl;
   try {
     await run(bin('rollup'), ['-c', 'rollup.config.js', '--dir', out], { cwd: ROOT, env });
-    return { ok: true as const, manifest: JSON.parse(readFileSync(join(out, 'appsscript.json'), 'utf8')) };
+    return {
+      ok: true as const,
+      manifest: JSON.parse(readFileSync(join(out, 'appsscript.json'), 'utf8')),
+      code: readFileSync(join(out, 'Code.js'), 'utf8'),
+    };
   } catch (e) {
     const { stderr = '', stdout = '' } = e as { stderr?: string; stdout?: string };
     return { ok: false as const, output: `${stdout}\n${stderr}` };
@@ -51,6 +55,10 @@ describe('urlFetchWhitelist generated at build time', () => {
       build(undefined),
     ]);
     expect(configured.ok && configured.manifest.urlFetchWhitelist).toEqual(['https://conf.example.com/api/']);
+    // The same allowlist is compiled into the bundle, so the add-on can check its configuration against it.
+    expect(configured.ok && configured.code).toContain(
+      `const BUILT_URL_FETCH_WHITELIST = ${JSON.stringify(JSON.stringify(['https://conf.example.com/api/']))};`,
+    );
     expect(refused.ok).toBe(false);
     expect(!refused.ok && refused.output).toContain('CONFERENCE_API_BASE_URL must use https://');
     expect(unset.ok && unset.manifest.urlFetchWhitelist).toEqual(['https://conference.example.com/']);

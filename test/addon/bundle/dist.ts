@@ -26,7 +26,7 @@ export function readDist(file: 'Code.js' | 'appsscript.json'): string {
   return readFileSync(path, 'utf8');
 }
 
-export const API_BASE = 'https://conf.example.com/api/';
+export const API_BASE = 'https://conference.example.com/api/';
 export const API_KEY = 'sk_test_bundle_4f1e2d3c';
 
 /** Fresh stand-ins for every service the bundle names, plus handles for assertions. */

@@ -158,6 +158,18 @@ describe('createConference never throws', () => {
     expect(console.text()).not.toContain(API_KEY);
   });
 
+  it('returns a PERMANENT ConferenceError for a base URL outside the allowlist it was built with, saying how to fix it', () => {
+    // dist/ is built without CONFERENCE_API_BASE_URL: its allowlist is the placeholder https://conference.example.com/.
+    const { app, fetch, console } = setup({ baseUrl: 'https://conf.other-vendor.example/api' });
+    const data = app.createConference({ eventData: { calendarId: CAL, eventId: 'ev1' } });
+    expect(data).toMatchObject({ error: 'PERMANENT' });
+    expect(fetch).not.toHaveBeenCalled();
+    expect(console.text()).toContain('not covered by the add-on');
+    expect(console.text()).toContain(
+      'CONFERENCE_API_BASE_URL=https://conf.other-vendor.example/api/ npm run build',
+    );
+  });
+
   it('returns a PERMANENT ConferenceError when the key is rejected (401), with the key in no log line', () => {
     const { app, console } = setup({ apiKey: 'sk_wrong_key_99' });
     expect(app.createConference({ eventData: { calendarId: CAL, eventId: 'ev1' } }).error).toBe('PERMANENT');

@@ -3,7 +3,7 @@
  * being required, and error messages that name the property without ever showing the key.
  */
 import { ProviderConfigError } from '../../../src/core/errors';
-import { parseBaseUrl, readProviderConfig } from '../../../src/provider/config';
+import { allowlistCovers, parseBaseUrl, readProviderConfig } from '../../../src/provider/config';
 import { thrownBy } from './stubs';
 
 const KEY = 'sk_live_0123456789abcdef';
@@ -84,5 +84,43 @@ describe('CONFERENCE_API_KEY', () => {
     expect(error.property).toBe('CONFERENCE_API_KEY');
     expect(error.message).not.toContain(KEY);
     expect(error.message).not.toContain('Injected');
+  });
+});
+
+describe('the URL allowlist the add-on was built with', () => {
+  const read = (baseUrl: string) => (name: string) => (name === 'CONFERENCE_API_BASE_URL' ? baseUrl : KEY);
+
+  it('accepts a base URL the allowlist covers, and any loopback URL (local runs)', () => {
+    expect(
+      readProviderConfig(read('https://conf.example.com/api'), ['https://conf.example.com/api/']).baseUrl,
+    ).toBe('https://conf.example.com/api/');
+    expect(
+      readProviderConfig(read('https://eu.conf.example.com/api/v2'), ['https://*.conf.example.com/api/']),
+    ).toBeDefined();
+    expect(
+      readProviderConfig(read('http://127.0.0.1:8080/api'), ['https://conference.example.com/']),
+    ).toBeDefined();
+  });
+
+  it('refuses one outside it, naming both and the way out, before any request is made', () => {
+    const error = thrownBy(
+      () => readProviderConfig(read('https://conf.example.com/api'), ['https://conference.example.com/']),
+      ProviderConfigError,
+    );
+    expect(error.property).toBe('CONFERENCE_API_BASE_URL');
+    expect(error.message).toContain('https://conf.example.com/api/');
+    expect(error.message).toContain('https://conference.example.com/');
+    expect(error.message).toContain('npm run build');
+  });
+
+  it.each([
+    ['https://conf.example.com/api/', 'https://conf.example.com/api/v1/conferences', true],
+    ['https://conf.example.com/api/', 'https://conf.example.com/other/', false],
+    ['https://conf.example.com/api/', 'https://conf.example.com.evil.test/api/', false],
+    ['https://*.example.com/', 'https://eu.example.com/api/', true],
+    ['https://*.example.com/', 'https://example.com/api/', false],
+    ['https://*.example.com/api/', 'https://eu.example.com/other/', false],
+  ])('%s covers %s: %s', (entry, url, covered) => {
+    expect(allowlistCovers(entry, url)).toBe(covered);
   });
 });
