@@ -6,6 +6,7 @@
  */
 import type { CalendarEngine } from './engine';
 import { GoogleApiError } from './errors';
+import { applyFieldMask, EVENT_SHAPE, EVENTS_SHAPE, parseFieldMask } from './fieldMask';
 import type {
   Conditions,
   EventResource,
@@ -71,21 +72,39 @@ export function appsScriptEvents(engine: CalendarEngine, user: string): AppsScri
       throw e;
     }
   };
+  /** `fields` is checked first (a bad one is the call's error) and applied to the result, as Google does. */
+  const masked = <A extends object, T>(
+    method: string,
+    args: A,
+    shape: typeof EVENT_SHAPE,
+    fn: (rest: A) => T,
+  ): T =>
+    call(method, () => {
+      const { fields, ...rest } = args as A & { fields?: unknown };
+      if (typeof fields !== 'string') return fn(rest as A);
+      const mask = parseFieldMask(fields, shape);
+      return applyFieldMask(fn(rest as A), mask);
+    });
   return {
-    list: (calendarId, args = {}) => call('list', () => engine.list(user, calendarId, args)),
+    list: (calendarId, args = {}) =>
+      masked('list', args, EVENTS_SHAPE, (rest) => engine.list(user, calendarId, rest)),
     get: (calendarId, eventId, args = {}, headers = {}) =>
-      call('get', () =>
-        engine.get(user, calendarId, eventId, args as Record<string, unknown>, conditions(headers)),
+      masked('get', args, EVENT_SHAPE, (rest) =>
+        engine.get(user, calendarId, eventId, rest as Record<string, unknown>, conditions(headers)),
       ),
     insert: (resource, calendarId, args = {}) =>
-      call('insert', () => engine.insert(user, calendarId, resource, args)),
+      masked('insert', args, EVENT_SHAPE, (rest) => engine.insert(user, calendarId, resource, rest)),
     patch: (resource, calendarId, eventId, args = {}, headers = {}) =>
-      call('patch', () => engine.patch(user, calendarId, eventId, resource, args, conditions(headers))),
+      masked('patch', args, EVENT_SHAPE, (rest) =>
+        engine.patch(user, calendarId, eventId, resource, rest, conditions(headers)),
+      ),
     update: (resource, calendarId, eventId, args = {}, headers = {}) =>
-      call('update', () => engine.update(user, calendarId, eventId, resource, args, conditions(headers))),
+      masked('update', args, EVENT_SHAPE, (rest) =>
+        engine.update(user, calendarId, eventId, resource, rest, conditions(headers)),
+      ),
     remove: (calendarId, eventId, args = {}, headers = {}) =>
       call('delete', () => engine.delete(user, calendarId, eventId, args, conditions(headers))),
     instances: (calendarId, eventId, args = {}) =>
-      call('instances', () => engine.instances(user, calendarId, eventId, args)),
+      masked('instances', args, EVENTS_SHAPE, (rest) => engine.instances(user, calendarId, eventId, rest)),
   };
 }

@@ -7,6 +7,13 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { CalendarEngine } from '../engine/engine';
 import { Errors, faultError, GoogleApiError } from '../engine/errors';
+import {
+  applyFieldMask,
+  EVENT_SHAPE,
+  EVENTS_SHAPE,
+  type FieldMask,
+  parseFieldMask,
+} from '../engine/fieldMask';
 import type { EngineOptions } from '../engine/types';
 
 export interface ServerOptions {
@@ -168,6 +175,19 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance & { en
     return sendError(reply, faultError(500, 'backendError'));
   });
   app.setNotFoundHandler((_req, reply) => sendError(reply, Errors.notFound()));
+
+  // Partial responses (`fields`): checked before the request runs, applied to what it returns.
+  const masks = new WeakMap<FastifyRequest, FieldMask>();
+  app.addHook('preHandler', async (req) => {
+    const fields = (req.query as Record<string, unknown> | undefined)?.fields;
+    if (!req.url.startsWith('/calendar/v3/') || typeof fields !== 'string') return;
+    const collection = /\/(events|instances)$/.test(req.url.split('?')[0]) && req.method === 'GET';
+    masks.set(req, parseFieldMask(fields, collection ? EVENTS_SHAPE : EVENT_SHAPE));
+  });
+  app.addHook('preSerialization', async (req, reply, payload) => {
+    const mask = masks.get(req);
+    return mask && reply.statusCode < 400 ? applyFieldMask(payload, mask) : payload;
+  });
 
   // Fault and latency injection apply to the Google API surface only, never to the control endpoints.
   app.addHook('onRequest', async (req, reply) => {
