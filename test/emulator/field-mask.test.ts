@@ -52,7 +52,7 @@ describe('fields (partial responses)', () => {
           { user: ALICE },
         );
         expect(res.status).toBe(400);
-        const body = await res.json();
+        const body = (await res.json()) as { error: { message: string } };
         expect(body.error.message).toBe(`Invalid field selection ${fields}`);
       }
       // A write with a bad selection is refused before it is made.

@@ -17,7 +17,7 @@ import type {
 } from './types';
 
 export interface AppsScriptEvents {
-  list(calendarId: string, optionalArgs?: ListParams): EventsList;
+  list(calendarId: string, optionalArgs?: ListParams & PartialResponse): EventsList;
   get(
     calendarId: string,
     eventId: string,
@@ -27,30 +27,39 @@ export interface AppsScriptEvents {
   insert(
     resource: object,
     calendarId: string,
-    optionalArgs?: WriteParams,
+    optionalArgs?: WriteParams & PartialResponse,
     headers?: Record<string, string>,
   ): EventResource;
   patch(
     resource: object,
     calendarId: string,
     eventId: string,
-    optionalArgs?: WriteParams,
+    optionalArgs?: WriteParams & PartialResponse,
     headers?: Record<string, string>,
   ): EventResource;
   update(
     resource: object,
     calendarId: string,
     eventId: string,
-    optionalArgs?: WriteParams,
+    optionalArgs?: WriteParams & PartialResponse,
     headers?: Record<string, string>,
   ): EventResource;
   remove(
     calendarId: string,
     eventId: string,
-    optionalArgs?: WriteParams,
+    optionalArgs?: WriteParams & PartialResponse,
     headers?: Record<string, string>,
   ): void;
-  instances(calendarId: string, eventId: string, optionalArgs?: InstancesParams): EventsList;
+  instances(
+    calendarId: string,
+    eventId: string,
+    optionalArgs?: InstancesParams & PartialResponse,
+  ): EventsList;
+}
+
+/** Google's standard `fields` parameter, accepted by every method that returns a resource. */
+interface PartialResponse {
+  fields?: string;
 }
 
 function conditions(headers: Record<string, string> = {}): Conditions {
