@@ -12,7 +12,7 @@ import type { SyncPorts } from './core/ports';
 import { runSerializedSync } from './core/serializedSync';
 import { syncCalendar } from './core/syncCalendar';
 import { builtUrlFetchWhitelist } from './platform/buildInfo';
-import { CachedPropertyStore } from './platform/cachedPropertyStore';
+import { bulkProperties, CachedPropertyStore } from './platform/cachedPropertyStore';
 import { AppsScriptCalendarPort } from './platform/calendarPort';
 import { AppsScriptClock } from './platform/clock';
 import {
@@ -61,7 +61,7 @@ export function createConference(arg: CreateConferenceArg): GoogleAppsScript.Con
   try {
     if (calendarId === undefined || eventId === undefined) {
       log.error('createConference: called without eventData.calendarId and eventData.eventId');
-      return buildConferenceError(ConferenceDataService, 'PERMANENT');
+      return conferenceErrorOrNothing('PERMANENT', log);
     }
     const result = createConferenceForEvent(buildPorts(log), calendarId, eventId);
     if (!result.ok) {
@@ -71,21 +71,14 @@ export function createConference(arg: CreateConferenceArg): GoogleAppsScript.Con
         errorType: result.errorType,
         message: result.message,
       });
-      return buildConferenceError(ConferenceDataService, result.errorType);
+      return conferenceErrorOrNothing(result.errorType, log);
     }
     conference = result.conference;
     log.info('createConference: created', { calendarId, eventId, conferenceId: conference.id });
   } catch (e) {
     const kind = conferenceErrorKind(e);
     log.error('createConference failed', { calendarId, eventId, errorType: kind, error: describeError(e) });
-    try {
-      return buildConferenceError(ConferenceDataService, kind);
-    } catch (buildError) {
-      log.error('createConference: could not even build the ConferenceError', {
-        error: describeError(buildError),
-      });
-      throw buildError;
-    }
+    return conferenceErrorOrNothing(kind, log);
   }
   try {
     return buildConferenceData(ConferenceDataService, conference);
@@ -96,7 +89,7 @@ export function createConference(arg: CreateConferenceArg): GoogleAppsScript.Con
       conferenceId: conference.id,
       error: describeError(e),
     });
-    return buildConferenceError(ConferenceDataService, 'PERMANENT');
+    return conferenceErrorOrNothing('PERMANENT', log);
   } finally {
     try {
       ensureSyncing(calendarId, log);
@@ -170,7 +163,7 @@ function makeLog(): ConsoleLog {
 function runSync(calendarId: string, lockWaitMs: number, log: ConsoleLog): SyncReport | undefined {
   try {
     const lock = new AppsScriptLock(LockService);
-    const reruns = new UserPropertiesRerunRequests(PropertiesService.getUserProperties());
+    const reruns = new UserPropertiesRerunRequests(bulkProperties(PropertiesService.getUserProperties()));
     const options = { lockWaitMs, maxRunsPerLock: MAX_SYNCS_PER_LOCK };
     // Fresh ports per sync: the state snapshot must be taken under the lock, after the change that asked for it
     // (a record that createConference wrote meanwhile must be seen, or the saved event would look foreign).
@@ -210,7 +203,8 @@ function ensureSyncing(calendarId: string, log: ConsoleLog): void {
 
 /** This user's sync state, read once per execution (see CachedPropertyStore for why). */
 function userStateStore(log: ConsoleLog): UserPropertiesStateStore {
-  return new UserPropertiesStateStore(new CachedPropertyStore(PropertiesService.getUserProperties()), log);
+  const userProperties = bulkProperties(PropertiesService.getUserProperties());
+  return new UserPropertiesStateStore(new CachedPropertyStore(userProperties), log);
 }
 
 function buildPorts(log: ConsoleLog): SyncPorts {
@@ -226,6 +220,24 @@ function buildPorts(log: ConsoleLog): SyncPorts {
     clock: new AppsScriptClock(),
     log,
   };
+}
+
+/**
+ * The ConferenceError, or null when even that cannot be built (ConferenceDataService unusable): createConference
+ * must not throw, and Calendar then shows its own generic failure.
+ */
+function conferenceErrorOrNothing(
+  kind: ConferenceErrorKind,
+  log: ConsoleLog,
+): GoogleAppsScript.Conference_Data.ConferenceData {
+  try {
+    return buildConferenceError(ConferenceDataService, kind);
+  } catch (buildError) {
+    log.error('createConference: could not even build the ConferenceError', {
+      error: describeError(buildError),
+    });
+    return null as unknown as GoogleAppsScript.Conference_Data.ConferenceData;
+  }
 }
 
 /** TEMPORARY when trying again later can help (rate limits, 5xx, timeouts), PERMANENT for everything else. */

@@ -14,6 +14,34 @@ export interface BulkPropertyStore extends PropertyStore {
   getProperties(): { [key: string]: string };
 }
 
+/** The Properties methods every implementation has, the real service and hand-made stand-ins alike. */
+export interface BasicProperties {
+  getProperty(key: string): string | null;
+  setProperty(key: string, value: string): unknown;
+  deleteProperty(key: string): unknown;
+  getProperties(): { [key: string]: string };
+  setProperties?(properties: { [key: string]: string }): unknown;
+  getKeys?(): string[];
+}
+
+/**
+ * A full BulkPropertyStore over any Properties object: Apps Script's has every method, but a local runtime or a
+ * test double may offer only the basic four, and the add-on must not fail on that.
+ */
+export function bulkProperties(props: BasicProperties): BulkPropertyStore {
+  return {
+    getProperty: (key) => props.getProperty(key),
+    getProperties: () => props.getProperties(),
+    deleteProperty: (key) => props.deleteProperty(key),
+    getKeys: () => (props.getKeys ? props.getKeys() : Object.keys(props.getProperties())),
+    setProperties: (properties) => {
+      if (props.setProperties) return props.setProperties(properties);
+      for (const [key, value] of Object.entries(properties)) props.setProperty(key, value);
+      return props;
+    },
+  };
+}
+
 export class CachedPropertyStore implements PropertyStore {
   private snapshot: Map<string, string> | undefined;
 

@@ -23,7 +23,7 @@ export function buildConferenceData(
     .setConferenceSolutionId(CONFERENCE_SOLUTION_ID)
     .setConferenceId(conference.id)
     .addEntryPoint(
-      service.newEntryPoint().setEntryPointType(service.EntryPointType.VIDEO).setUri(conference.joinUrl),
+      service.newEntryPoint().setEntryPointType(entryPointType(service, 'VIDEO')).setUri(conference.joinUrl),
     )
     .addConferenceParameter(
       service.newConferenceParameter().setKey(CONFERENCE_ID_PARAMETER).setValue(conference.id),
@@ -31,7 +31,7 @@ export function buildConferenceData(
   if (conference.dialIn?.number) {
     const phone = service
       .newEntryPoint()
-      .setEntryPointType(service.EntryPointType.PHONE)
+      .setEntryPointType(entryPointType(service, 'PHONE'))
       .setUri(telUri(conference.dialIn.number));
     if (conference.dialIn.pin) phone.setPin(conference.dialIn.pin);
     builder.addEntryPoint(phone);
@@ -43,12 +43,25 @@ export function buildConferenceError(
   service: Service,
   kind: ConferenceErrorKind,
 ): GoogleAppsScript.Conference_Data.ConferenceData {
-  const error = service.newConferenceError().setConferenceErrorType(service.ConferenceErrorType[kind]);
+  const type =
+    service.ConferenceErrorType?.[kind] ??
+    (kind as unknown as GoogleAppsScript.Conference_Data.ConferenceErrorType);
+  const error = service.newConferenceError().setConferenceErrorType(type);
   return service
     .newConferenceDataBuilder()
     .setConferenceSolutionId(CONFERENCE_SOLUTION_ID)
     .setError(error)
     .build();
+}
+
+/** The enum value; its name where a stand-in of the service has no enums (the real service always has them). */
+function entryPointType(
+  service: Service,
+  name: 'VIDEO' | 'PHONE',
+): GoogleAppsScript.Conference_Data.EntryPointType {
+  return (
+    service.EntryPointType?.[name] ?? (name as unknown as GoogleAppsScript.Conference_Data.EntryPointType)
+  );
 }
 
 /** `tel:` URI from a display number: keeps the leading + and digits, drops spaces, dashes and brackets. */
