@@ -13,7 +13,7 @@ function basicGlobals() {
     ['CONFERENCE_API_BASE_URL', API_BASE],
     ['CONFERENCE_API_KEY', API_KEY],
   ]);
-  const props = {
+  const props: Record<string, jest.Mock> = {
     getProperty: jest.fn((k: string) => store.get(k) ?? null),
     setProperty: jest.fn((k: string, v: string) => {
       store.set(k, v);
