@@ -113,6 +113,8 @@ export interface SyncReport {
   retried: number;
   /** Records of single events long over, dropped to keep the property store small (no provider call). */
   forgotten: number;
+  /** Changes parked for the next run because this one ran out of its time budget. */
+  deferred: number;
   failures: Array<{ eventId: string; message: string; willRetry: boolean }>;
   tokenStored: boolean;
   /** Why the listing stopped before its last page (no token was stored then); absent when it completed. */

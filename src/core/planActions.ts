@@ -80,6 +80,20 @@ export function planAction(
   return { kind: 'not-ours', eventId: event.id };
 }
 
+/** Whether carrying the action out calls the provider (what a run out of time must not start). */
+export function callsProvider(action: SyncAction): boolean {
+  switch (action.kind) {
+    case 'not-ours':
+    case 'skip':
+      return false;
+    case 'update':
+    case 'adopt-split':
+      return Object.keys(action.changes).length > 0;
+    default:
+      return true;
+  }
+}
+
 /** The series a `_R` split series was cut from, or null. */
 export function seriesIdOfSplit(eventId: string): string | null {
   const match = SPLIT_SUFFIX.exec(eventId);

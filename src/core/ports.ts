@@ -112,6 +112,11 @@ export interface SyncOptions {
    * provider as history. Default 30 days.
    */
   forgetEndedAfterMs: number;
+  /**
+   * Time after which a run stops calling the provider and parks the remaining changes as retries due at once:
+   * Apps Script kills a trigger run at six minutes, and a killed run saves nothing. Default 4.5 minutes.
+   */
+  providerTimeBudgetMs: number;
 }
 
 export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
@@ -121,4 +126,5 @@ export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
   unattachedExpiryMs: 24 * 60 * 60 * 1000,
   maxRetryAttempts: 10,
   forgetEndedAfterMs: 30 * 24 * 60 * 60 * 1000,
+  providerTimeBudgetMs: 4.5 * 60 * 1000,
 };

@@ -19,6 +19,7 @@ import {
 } from './errors';
 import type { CalendarEvent, EventFailure, PendingRetry, SyncReport } from './model';
 import {
+  callsProvider,
   planAction,
   planExpiries,
   planForgets,
@@ -202,11 +203,36 @@ class SyncRun {
   /** Plans and applies one event; whatever goes wrong stays with this event and the run goes on. */
   private syncEvent(event: CalendarEvent, previousAttempts: number): void {
     try {
-      this.count(applyAction(this.ports, this.plan(event)));
+      const action = this.plan(event);
+      if (callsProvider(action) && this.outOfTime()) {
+        this.defer(event, previousAttempts);
+        return;
+      }
+      this.count(applyAction(this.ports, action));
       this.settle(event.id);
     } catch (error) {
       this.onEventError(event, error, previousAttempts);
     }
+  }
+
+  private outOfTime(): boolean {
+    return this.ports.clock.now() - this.nowMs > this.options.providerTimeBudgetMs;
+  }
+
+  /** Parked as a retry due at once: the token may pass it, and the next run starts with it. */
+  private defer(event: CalendarEvent, attempts: number): void {
+    const at = new Date(this.nowMs).toISOString();
+    const retry: PendingRetry = {
+      calendarId: this.calendarId,
+      eventId: event.id,
+      event,
+      attempts,
+      notBefore: at,
+      lastError: 'deferred: the run used up its time budget',
+    };
+    this.savePendingRetry(retry);
+    this.pending.set(event.id, retry);
+    this.report.deferred++;
   }
 
   private plan(event: CalendarEvent): SyncAction {
@@ -326,13 +352,23 @@ class SyncRun {
     }
   }
 
-  /** Keeps the user's property store (500 KB in all) from filling with meetings long over. */
+  /**
+   * Keeps the user's property store (500 KB in all) from filling with meetings long over, and with failures nobody
+   * acted on for as long (an event that syncs cleanly clears its own at once).
+   */
   private forgetLongEnded(): void {
     const store = this.ports.store;
     for (const record of planForgets(store.listRecords(this.calendarId), this.nowMs, this.options)) {
       store.deleteRecord(this.calendarId, record.eventId);
       this.dropPending(record.eventId);
+      if (this.failed.delete(record.eventId)) store.clearFailure(this.calendarId, record.eventId);
       this.report.forgotten++;
+    }
+    for (const failure of store.listFailures(this.calendarId)) {
+      if (this.nowMs - Date.parse(failure.at) > this.options.forgetEndedAfterMs) {
+        store.clearFailure(this.calendarId, failure.eventId);
+        this.failed.delete(failure.eventId);
+      }
     }
   }
 
@@ -351,6 +387,7 @@ class SyncRun {
       `sync ${r.calendarId}: ${r.mode}${r.fullSyncReason ? ` (${r.fullSyncReason})` : ''}, pages ${r.pages}, ` +
       `seen ${r.eventsSeen}, updated ${r.updated}, deleted ${r.deleted}, occurrences ${r.occurrencesChanged}, ` +
       `unchanged ${r.unchanged}, not ours ${r.notOurs}, retried ${r.retried}, forgotten ${r.forgotten}, ` +
+      `deferred ${r.deferred}, ` +
       `failures ${r.failures.length}, ` +
       `token ${r.tokenStored ? 'stored' : 'not stored'}${r.incomplete ? `, incomplete: ${r.incomplete}` : ''}`;
     this.ports.log.info(line, { report: r });
@@ -370,6 +407,7 @@ function emptyReport(calendarId: string): SyncReport {
     notOurs: 0,
     retried: 0,
     forgotten: 0,
+    deferred: 0,
     failures: [],
     tokenStored: false,
   };

@@ -277,3 +277,49 @@ describe('what a failure keeps for the status card', () => {
     ]);
   });
 });
+
+describe('a run that would outlast the Apps Script time limit', () => {
+  it('parks the remaining changes once its time budget is used, stores the token, and the next run sends them', () => {
+    const w = makeWorld();
+    const ids = Array.from({ length: 8 }, (_, i) => `plan000${i}`);
+    const conferences = ids.map((id) => w.givenOurEvent(meeting(id)));
+    ids.forEach((id, i) => {
+      w.calendar.put(CAL, meeting(id).titled('Moved').withOurConference(conferences[i]).build());
+    });
+    // A slow provider: every PATCH takes a minute.
+    const update = w.provider.update.bind(w.provider);
+    w.provider.update = (id, changes) => {
+      w.clock.advance(MINUTE);
+      return update(id, changes);
+    };
+
+    const first = w.sync();
+
+    expect(first).toMatchObject({ updated: 5, deferred: 3, tokenStored: true, failures: [] });
+    expect(w.store.listPendingRetries(CAL)).toHaveLength(3);
+
+    const second = w.sync();
+    expect(second).toMatchObject({ retried: 3, updated: 3, deferred: 0 });
+    expect(ids.map((_, i) => w.provider.get(conferences[i])?.title)).toEqual(ids.map(() => 'Moved'));
+    expect(w.store.listPendingRetries(CAL)).toEqual([]);
+  });
+});
+
+describe('failures nobody acted on', () => {
+  it('are dropped after a month, so they cannot fill the property store', () => {
+    const w = makeWorld();
+    w.calendar.putRaw(CAL, 'broken01', {
+      id: 'broken01',
+      status: 'confirmed',
+      start: { dateTime: 'not a time' },
+    });
+    w.sync();
+    expect(w.store.listFailures(CAL)).toHaveLength(1);
+    w.clock.advance(29 * 24 * 60 * MINUTE);
+    w.sync();
+    expect(w.store.listFailures(CAL)).toHaveLength(1);
+    w.clock.advance(2 * 24 * 60 * MINUTE);
+    w.sync();
+    expect(w.store.listFailures(CAL)).toEqual([]);
+  });
+});
