@@ -1,8 +1,9 @@
 /**
  * The add-on's one entry file and composition root. Its exports become the bundle's global functions, called by
  * Apps Script by name: `createConference` (the manifest's onCreateFunction), `syncEvents` (the calendar's
- * EventUpdated trigger), `initializeSyncing`, and `onHomepage` (the manifest's homepage trigger: a status card). Here configuration is read, the Apps Script adapters are built
- * and the pure core is called; nothing else in src/ outside src/platform names an Apps Script global.
+ * EventUpdated trigger), `initializeSyncing`, `sweepCalendars` (the hourly safety-net trigger) and `onHomepage`
+ * (the manifest's homepage trigger: a status card). Here configuration is read, the Apps Script adapters are
+ * built and the pure core is called; nothing else in src/ outside src/platform names an Apps Script global.
  */
 import type { Conference } from '../contracts/conference-api';
 import { createConferenceForEvent } from './core/createConference';
@@ -24,7 +25,7 @@ import { AppsScriptLock } from './platform/lock';
 import { ConsoleLog, describeError } from './platform/log';
 import { UserPropertiesRerunRequests, UserPropertiesStateStore } from './platform/stateStore';
 import { buildStatusCard, collectStatus } from './platform/statusCard';
-import { ensureEventUpdatedTrigger } from './platform/triggers';
+import { ensureEventUpdatedTrigger, ensureHourlySweepTrigger } from './platform/triggers';
 import { UrlFetchHttpTransport } from './platform/urlFetchTransport';
 import { API_KEY_PROPERTY, readProviderConfig } from './provider/config';
 import { ReferenceConferenceProvider } from './provider/referenceProvider';
@@ -38,6 +39,8 @@ const SYNC_LOCK_WAIT_MS = 30 * 1000;
 const CREATE_LOCK_WAIT_MS = 3 * 1000;
 /** Syncs one lock holding may run back to back for requests that arrived meanwhile. */
 const MAX_SYNCS_PER_LOCK = 3;
+/** The hourly sweep starts no new calendar after this long (a trigger run ends at six minutes). */
+const SWEEP_BUDGET_MS = 2 * 60 * 1000;
 
 /** The argument Calendar passes to an onCreateFunction (not typed by @types/google-apps-script). */
 export interface CreateConferenceArg {
@@ -122,9 +125,33 @@ export function initializeSyncing(calendarId: string): SyncReport | undefined {
   const id = nonEmptyString(calendarId);
   if (id === undefined)
     throw new Error("initializeSyncing needs a calendar id (e.g. the user's e-mail address)");
+  const log = makeLog();
   if (ensureEventUpdatedTrigger(ScriptApp, id))
-    makeLog().info('initializeSyncing: trigger created', { calendarId: id });
-  return syncEvents({ calendarId: id });
+    log.info('initializeSyncing: trigger created', { calendarId: id });
+  const report = syncEvents({ calendarId: id });
+  ensureSweep(log);
+  return report;
+}
+
+/**
+ * The hourly time-driven trigger's handler: one sync of every calendar this user syncs. It catches a change whose
+ * EventUpdated trigger never fired, and runs parked retries and expiries on calendars that stay quiet. Stops
+ * starting new syncs after SWEEP_BUDGET_MS, leaving the rest to the next hour, so the run is never killed.
+ */
+export function sweepCalendars(): void {
+  const log = makeLog();
+  const started = Date.now();
+  for (const calendarId of userStateStore(log).knownCalendarIds()) {
+    if (Date.now() - started > SWEEP_BUDGET_MS) {
+      log.warn('sweepCalendars: out of time; the next hour continues', { calendarId });
+      return;
+    }
+    try {
+      runSync(calendarId, SYNC_LOCK_WAIT_MS, log);
+    } catch {
+      // Logged by runSync; the other calendars still get their sync.
+    }
+  }
 }
 
 /**
@@ -199,6 +226,16 @@ function ensureSyncing(calendarId: string, log: ConsoleLog): void {
     log.info('createConference: trigger created', { calendarId });
   const store = userStateStore(log);
   if (store.getSyncToken(calendarId) === null) runSync(calendarId, CREATE_LOCK_WAIT_MS, log);
+  ensureSweep(log);
+}
+
+/** Best effort: without the hourly sweep, syncing still works through the calendars' own triggers. */
+function ensureSweep(log: ConsoleLog): void {
+  try {
+    if (ensureHourlySweepTrigger(ScriptApp)) log.info('hourly sweep trigger created');
+  } catch (e) {
+    log.warn('could not create the hourly sweep trigger', { error: describeError(e) });
+  }
 }
 
 /** This user's sync state, read once per execution (see CachedPropertyStore for why). */

@@ -1,5 +1,5 @@
 /**
- * The calendar's installable EventUpdated trigger. One per calendar per user is enough (and a user may have at
+ * This user's installable triggers: the calendar's EventUpdated trigger, and one hourly sweep. One per calendar per user is enough (and a user may have at
  * most 20 per script), so it is created only when this user has none with the same handler and source id.
  * `getProjectTriggers()` returns only the current user's triggers.
  */
@@ -8,6 +8,7 @@ export interface ScriptAppLike {
   getProjectTriggers(): Array<{ getHandlerFunction(): string; getTriggerSourceId(): string | null }>;
   newTrigger(functionName: string): {
     forUserCalendar(calendarId: string): { onEventUpdated(): { create(): unknown } };
+    timeBased(): { everyHours(hours: number): { create(): unknown } };
   };
 }
 
@@ -22,5 +23,18 @@ export function ensureEventUpdatedTrigger(scriptApp: ScriptAppLike, calendarId: 
   if (exists) return false;
   // The handler name is written out literally so the bundle test can find every trigger target in src.
   scriptApp.newTrigger('syncEvents').forUserCalendar(calendarId).onEventUpdated().create();
+  return true;
+}
+
+/** The global the hourly sweep calls; must stay exported from src/index.ts under this name. */
+export const SWEEP_HANDLER = 'sweepCalendars';
+
+/**
+ * One hourly time-driven trigger per user (add-ons may not run time-driven triggers more often): a safety net for
+ * an EventUpdated trigger that did not fire, and what lets parked retries and expiries run on a quiet calendar.
+ */
+export function ensureHourlySweepTrigger(scriptApp: ScriptAppLike): boolean {
+  if (scriptApp.getProjectTriggers().some((t) => t.getHandlerFunction() === SWEEP_HANDLER)) return false;
+  scriptApp.newTrigger('sweepCalendars').timeBased().everyHours(1).create();
   return true;
 }

@@ -68,7 +68,10 @@ describe('the bundle under gas-local', () => {
       'Idempotency-Key': expect.any(String),
     });
     expect(fetch.mock.calls[0][1]).toMatchObject({ muteHttpExceptions: true, method: 'post' });
-    expect(scriptApp.triggers).toEqual([{ handler: 'syncEvents', sourceId: CAL }]);
+    expect(scriptApp.triggers).toEqual([
+      { handler: 'syncEvents', sourceId: CAL },
+      { handler: 'sweepCalendars', sourceId: null, everyHours: 1 },
+    ]);
 
     // The user saves the event: the trigger's sync sends the real details.
     calendar.put(CAL, calendarEvent('conf-1', 'Planning'));
@@ -96,7 +99,7 @@ describe('the bundle under gas-local', () => {
     app.syncEvents({ calendarId: CAL });
     expect(requestsOf(api, 'DELETE').map((r) => r.path)).toEqual(['/v1/conferences/conf-1']);
     expect(api.conferences.size).toBe(0);
-    expect(scriptApp.created).toBe(1);
+    expect(scriptApp.created).toBe(2); // the calendar's trigger and the hourly sweep, never more
   });
 
   it('createConference syncs first only on a calendar that has no sync token yet', () => {
@@ -128,7 +131,7 @@ describe('the bundle under gas-local', () => {
     const second = app.createConference({ eventData: { calendarId: CAL, eventId: 'ev1' } });
     expect(second.conferenceId).toBe(first.conferenceId);
     expect(api.conferences.size).toBe(1);
-    expect(scriptApp.created).toBe(1);
+    expect(scriptApp.created).toBe(2); // the calendar's trigger and the hourly sweep, once each
   });
 
   it('stores the sync token per calendar in user properties after the first sync', () => {
@@ -224,6 +227,22 @@ describe('createConference never throws', () => {
     expect(app.createConference(undefined).error).toBe('PERMANENT');
     expect(app.createConference({ eventData: { calendarId: CAL } }).error).toBe('PERMANENT');
     expect(fetch).not.toHaveBeenCalled();
+  });
+});
+
+describe('sweepCalendars (the hourly safety net)', () => {
+  it('syncs every calendar this user syncs, catching a change whose trigger never fired', () => {
+    const { app, api, calendar, calendarService } = setup();
+    const data = app.createConference({ eventData: { calendarId: CAL, eventId: 'ev1' } });
+    calendar.put(CAL, calendarEvent(data.conferenceId, 'Planning'));
+    app.initializeSyncing('team@group.calendar.google.com');
+    const listsBefore = calendarService.listCalls.length;
+
+    // No trigger fires for the saved event; the sweep finds it anyway.
+    app.sweepCalendars();
+
+    expect(calendarService.listCalls.length - listsBefore).toBe(2);
+    expect(api.conferences.get(data.conferenceId)?.title).toBe('Planning');
   });
 });
 

@@ -1,6 +1,6 @@
 /** AppsScriptLock (user lock, always released) and ensureEventUpdatedTrigger (one trigger per calendar). */
 import { AppsScriptLock } from '../../../src/platform/lock';
-import { ensureEventUpdatedTrigger } from '../../../src/platform/triggers';
+import { ensureEventUpdatedTrigger, ensureHourlySweepTrigger } from '../../../src/platform/triggers';
 import { LockServiceStub, ScriptAppStub } from './stubs';
 
 describe('AppsScriptLock', () => {
@@ -50,5 +50,18 @@ describe('ensureEventUpdatedTrigger', () => {
     const scriptApp = new ScriptAppStub();
     scriptApp.triggers.push({ handler: 'somethingElse', sourceId: 'alice@example.com' });
     expect(ensureEventUpdatedTrigger(scriptApp, 'alice@example.com')).toBe(true);
+  });
+});
+
+describe('ensureHourlySweepTrigger', () => {
+  it('creates one hourly sweepCalendars trigger per user, whatever the number of calendars', () => {
+    const scriptApp = new ScriptAppStub();
+    expect(ensureHourlySweepTrigger(scriptApp)).toBe(true);
+    expect(ensureHourlySweepTrigger(scriptApp)).toBe(false);
+    ensureEventUpdatedTrigger(scriptApp, 'team@group.calendar.google.com');
+    expect(ensureHourlySweepTrigger(scriptApp)).toBe(false);
+    expect(scriptApp.triggers.filter((t) => t.handler === 'sweepCalendars')).toEqual([
+      { handler: 'sweepCalendars', sourceId: null, everyHours: 1 },
+    ]);
   });
 });

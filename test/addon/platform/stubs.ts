@@ -343,9 +343,11 @@ export class LockServiceStub {
 export interface StubTrigger {
   handler: string;
   sourceId: string | null;
+  /** Time-driven triggers only. */
+  everyHours?: number;
 }
 
-/** ScriptApp's trigger API for calendar triggers; `triggers` is this user's project triggers. */
+/** ScriptApp's trigger API (calendar and hourly triggers); `triggers` is this user's project triggers. */
 export class ScriptAppStub {
   readonly triggers: StubTrigger[] = [];
   created = 0;
@@ -356,16 +358,16 @@ export class ScriptAppStub {
     }));
   }
   newTrigger(handler: string) {
+    const create = (sourceId: string | null, everyHours?: number) => () => {
+      this.triggers.push(
+        everyHours === undefined ? { handler, sourceId } : { handler, sourceId, everyHours },
+      );
+      this.created++;
+      return { getUniqueId: () => `trigger-${this.created}` };
+    };
     return {
-      forUserCalendar: (calendarId: string) => ({
-        onEventUpdated: () => ({
-          create: () => {
-            this.triggers.push({ handler, sourceId: calendarId });
-            this.created++;
-            return { getUniqueId: () => `trigger-${this.created}` };
-          },
-        }),
-      }),
+      forUserCalendar: (calendarId: string) => ({ onEventUpdated: () => ({ create: create(calendarId) }) }),
+      timeBased: () => ({ everyHours: (hours: number) => ({ create: create(null, hours) }) }),
     };
   }
 }
