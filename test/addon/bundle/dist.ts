@@ -26,7 +26,11 @@ export function readDist(file: 'Code.js' | 'appsscript.json'): string {
   return readFileSync(path, 'utf8');
 }
 
-export const API_BASE = 'https://conference.example.com/api/';
+/**
+ * A base URL inside the allowlist dist/ was built with (the placeholder, or whatever CONFERENCE_API_BASE_URL the
+ * build was given), so these tests pass however `npm test` was run, e.g. inside `npm run deploy`.
+ */
+export const API_BASE = `${JSON.parse(readDist('appsscript.json')).urlFetchWhitelist[0]}api/`;
 export const API_KEY = 'sk_test_bundle_4f1e2d3c';
 
 /** Fresh stand-ins for every service the bundle names, plus handles for assertions. */
