@@ -5,18 +5,15 @@
  * on the calling thread, so a check-then-write inside one transaction cannot interleave with another request.
  */
 import Database from 'better-sqlite3';
-import type { Conference, DialIn, OccurrenceOverride } from '../../contracts/conference-api';
+import type {
+  Conference,
+  ConferenceWritableFields,
+  DialIn,
+  OccurrenceOverride,
+} from '../../contracts/conference-api';
 
 /** The stored shape of a conference's writable state (everything but identity, version and timestamps). */
-export interface ConferenceState {
-  title: string;
-  startTime: string | null;
-  endTime: string | null;
-  startDate: string | null;
-  endDate: string | null;
-  timeZone: string | null;
-  recurrence: string[];
-  attendees: string[];
+export interface ConferenceState extends ConferenceWritableFields {
   occurrences: Record<string, OccurrenceOverride>;
 }
 
