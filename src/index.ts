@@ -125,12 +125,9 @@ export function initializeSyncing(calendarId: string): SyncReport | undefined {
   const id = nonEmptyString(calendarId);
   if (id === undefined)
     throw new Error("initializeSyncing needs a calendar id (e.g. the user's e-mail address)");
-  const log = makeLog();
   if (ensureEventUpdatedTrigger(ScriptApp, id))
-    log.info('initializeSyncing: trigger created', { calendarId: id });
-  const report = syncEvents({ calendarId: id });
-  ensureSweep(log);
-  return report;
+    makeLog().info('initializeSyncing: trigger created', { calendarId: id });
+  return syncEvents({ calendarId: id });
 }
 
 /**
@@ -207,6 +204,7 @@ function runSync(calendarId: string, lockWaitMs: number, log: ConsoleLog): SyncR
     }
     if (outcome.capped)
       log.warn('syncEvents: more changes keep arriving; the next trigger continues', { calendarId });
+    if (outcome.results.some((run) => leavesWorkPending(run.result))) ensureSweep(log);
     const own = outcome.results.filter((run) => run.calendarId === calendarId);
     if (own.length === 0) log.info('syncEvents: already covered by the previous sync', { calendarId });
     return own[own.length - 1]?.result;
@@ -226,7 +224,14 @@ function ensureSyncing(calendarId: string, log: ConsoleLog): void {
     log.info('createConference: trigger created', { calendarId });
   const store = userStateStore(log);
   if (store.getSyncToken(calendarId) === null) runSync(calendarId, CREATE_LOCK_WAIT_MS, log);
-  ensureSweep(log);
+}
+
+/**
+ * Work left for later (a retry waiting, changes parked, a listing cut short) must not depend on the calendar
+ * changing again: the hourly sweep is installed the first time there is some.
+ */
+function leavesWorkPending(report: SyncReport): boolean {
+  return report.deferred > 0 || report.incomplete !== undefined || report.failures.some((f) => f.willRetry);
 }
 
 /** Best effort: without the hourly sweep, syncing still works through the calendars' own triggers. */

@@ -30,8 +30,9 @@ export function ensureEventUpdatedTrigger(scriptApp: ScriptAppLike, calendarId: 
 export const SWEEP_HANDLER = 'sweepCalendars';
 
 /**
- * One hourly time-driven trigger per user (add-ons may not run time-driven triggers more often): a safety net for
- * an EventUpdated trigger that did not fire, and what lets parked retries and expiries run on a quiet calendar.
+ * One hourly time-driven trigger per user (add-ons may not run time-driven triggers more often), installed once a
+ * sync leaves work pending: it lets parked retries run on a calendar that stays quiet, and is a safety net for an
+ * EventUpdated trigger that did not fire.
  */
 export function ensureHourlySweepTrigger(scriptApp: ScriptAppLike): boolean {
   if (scriptApp.getProjectTriggers().some((t) => t.getHandlerFunction() === SWEEP_HANDLER)) return false;

@@ -68,10 +68,7 @@ describe('the bundle under gas-local', () => {
       'Idempotency-Key': expect.any(String),
     });
     expect(fetch.mock.calls[0][1]).toMatchObject({ muteHttpExceptions: true, method: 'post' });
-    expect(scriptApp.triggers).toEqual([
-      { handler: 'syncEvents', sourceId: CAL },
-      { handler: 'sweepCalendars', sourceId: null, everyHours: 1 },
-    ]);
+    expect(scriptApp.triggers).toEqual([{ handler: 'syncEvents', sourceId: CAL }]);
 
     // The user saves the event: the trigger's sync sends the real details.
     calendar.put(CAL, calendarEvent('conf-1', 'Planning'));
@@ -99,7 +96,7 @@ describe('the bundle under gas-local', () => {
     app.syncEvents({ calendarId: CAL });
     expect(requestsOf(api, 'DELETE').map((r) => r.path)).toEqual(['/v1/conferences/conf-1']);
     expect(api.conferences.size).toBe(0);
-    expect(scriptApp.created).toBe(2); // the calendar's trigger and the hourly sweep, never more
+    expect(scriptApp.created).toBe(1);
   });
 
   it('createConference syncs first only on a calendar that has no sync token yet', () => {
@@ -131,7 +128,7 @@ describe('the bundle under gas-local', () => {
     const second = app.createConference({ eventData: { calendarId: CAL, eventId: 'ev1' } });
     expect(second.conferenceId).toBe(first.conferenceId);
     expect(api.conferences.size).toBe(1);
-    expect(scriptApp.created).toBe(2); // the calendar's trigger and the hourly sweep, once each
+    expect(scriptApp.created).toBe(1);
   });
 
   it('stores the sync token per calendar in user properties after the first sync', () => {
@@ -243,6 +240,29 @@ describe('sweepCalendars (the hourly safety net)', () => {
 
     expect(calendarService.listCalls.length - listsBefore).toBe(2);
     expect(api.conferences.get(data.conferenceId)?.title).toBe('Planning');
+  });
+});
+
+describe('the hourly sweep trigger', () => {
+  it('is installed, once, when a sync leaves a retry waiting, and never for a sync that finished its work', () => {
+    const { app, api, calendar, scriptApp } = setup();
+    const data = app.createConference({ eventData: { calendarId: CAL, eventId: 'ev1' } });
+    calendar.put(CAL, calendarEvent(data.conferenceId, 'Planning'));
+    app.syncEvents({ calendarId: CAL });
+    expect(scriptApp.triggers.map((t) => t.handler)).toEqual(['syncEvents']);
+
+    // The provider is down for the next change: a retry waits, and it must not wait for another edit.
+    api.failNext(httpResponse(503, { error: { code: 'UNAVAILABLE', message: 'down' } }));
+    calendar.put(CAL, calendarEvent(data.conferenceId, 'Planning (moved)'));
+    app.syncEvents({ calendarId: CAL });
+    api.failNext(httpResponse(503, { error: { code: 'UNAVAILABLE', message: 'down' } }));
+    calendar.put(CAL, calendarEvent(data.conferenceId, 'Planning (moved again)'));
+    app.syncEvents({ calendarId: CAL });
+
+    expect(scriptApp.triggers).toEqual([
+      { handler: 'syncEvents', sourceId: CAL },
+      { handler: 'sweepCalendars', sourceId: null, everyHours: 1 },
+    ]);
   });
 });
 
