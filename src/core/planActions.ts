@@ -198,8 +198,10 @@ function planOccurrence(event: CalendarEvent, master: ConferenceRecord): SyncAct
   const wanted = overrideFor(event);
   if (held && sameOverride(held, wanted))
     return { kind: 'skip', eventId: event.id, reason: 'occurrence unchanged' };
-  // An exception that was only renamed (or re-emitted after a split) still sits in its own slot: nothing to move.
-  if (!held && !wanted.cancelled && isInOriginalSlot(event, master.sent)) {
+  if (!wanted.cancelled && isInOriginalSlot(event, master.sent)) {
+    // Moved back to its own slot (or restored after a cancellation): the override has nothing left to say.
+    if (held) return { kind: 'clear-occurrence', eventId: event.id, master, key };
+    // An exception that was only renamed (or re-emitted after a split) still sits in its own slot.
     return { kind: 'skip', eventId: event.id, reason: 'occurrence not moved' };
   }
   return { kind: 'occurrence', eventId: event.id, master, key, override: wanted };

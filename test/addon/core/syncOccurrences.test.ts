@@ -79,6 +79,23 @@ describe('occurrences', () => {
     expect(w.provider.get(conferenceId)?.occurrences).toEqual({});
   });
 
+  it('an occurrence moved back to its own slot has its override withdrawn', () => {
+    const w = makeWorld();
+    const conferenceId = w.givenOurEvent(series());
+    const instance = () => anEvent().instanceOf(MASTER, ORIGINAL);
+    w.calendar.put(CAL, instance().timed('2025-03-24T12:30:00-05:00', '2025-03-24T13:15:00-05:00').build());
+    w.sync();
+    w.provider.resetCalls();
+
+    w.calendar.put(CAL, instance().timed('2025-03-24T07:30:00-05:00', '2025-03-24T08:15:00-05:00').build());
+    w.sync();
+
+    expect(w.provider.calls).toEqual([
+      { method: 'clearOccurrence', args: [conferenceId, '20250324T123000Z'] },
+    ]);
+    expect(w.store.getRecord(CAL, MASTER)?.occurrences).toEqual({});
+  });
+
   it('the tombstone of an instance without an override costs no call', () => {
     const w = makeWorld();
     w.givenOurEvent(series());
