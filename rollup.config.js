@@ -123,5 +123,8 @@ module.exports = {
   ],
 };
 
-module.exports.WHITELIST_PLACEHOLDER = WHITELIST_PLACEHOLDER;
-module.exports.whitelistEntry = whitelistEntry;
+// Non-enumerable: rollup reads every enumerable key of the config as an option; tests require these helpers.
+Object.defineProperties(module.exports, {
+  WHITELIST_PLACEHOLDER: { value: WHITELIST_PLACEHOLDER, enumerable: false },
+  whitelistEntry: { value: whitelistEntry, enumerable: false },
+});
