@@ -209,8 +209,10 @@ function runSync(calendarId: string, lockWaitMs: number, log: ConsoleLog): SyncR
     if (own.length === 0) log.info('syncEvents: already covered by the previous sync', { calendarId });
     return own[own.length - 1]?.result;
   } catch (err) {
-    // Logged with context, then rethrown so the execution is marked failed in the Apps Script dashboard.
+    // Logged with context, then rethrown so the execution is marked failed in the Apps Script dashboard. The
+    // hourly sweep makes sure the calendar is tried again even if it never changes.
     log.error('syncEvents failed', { calendarId, error: describeError(err) });
+    ensureSweep(log);
     throw err;
   }
 }

@@ -7,6 +7,7 @@ import {
   apiError,
   type BuiltConferenceData,
   cardTexts,
+  googleJsonError,
   httpResponse,
   sampleConference,
 } from '../platform/stubs';
@@ -263,6 +264,16 @@ describe('the hourly sweep trigger', () => {
       { handler: 'syncEvents', sourceId: CAL },
       { handler: 'sweepCalendars', sourceId: null, everyHours: 1 },
     ]);
+  });
+});
+
+describe('the hourly sweep trigger after a failed sync', () => {
+  it('is installed when a sync fails outright, so the calendar is tried again even if it never changes', () => {
+    const { app, calendarService, scriptApp } = setup();
+    app.initializeSyncing(CAL);
+    calendarService.throwOnNextList(googleJsonError('list', 404, 'notFound', 'Not Found'));
+    expect(() => app.syncEvents({ calendarId: CAL })).toThrow('Not Found');
+    expect(scriptApp.triggers.map((t) => t.handler)).toEqual(['syncEvents', 'sweepCalendars']);
   });
 });
 
