@@ -27,7 +27,7 @@ import { UserPropertiesRerunRequests, UserPropertiesStateStore } from './platfor
 import { buildStatusCard, collectStatus } from './platform/statusCard';
 import { ensureEventUpdatedTrigger, ensureHourlySweepTrigger } from './platform/triggers';
 import { UrlFetchHttpTransport } from './platform/urlFetchTransport';
-import { API_KEY_PROPERTY, readProviderConfig } from './provider/config';
+import { API_KEY_PROPERTY, type ProviderConfig, readProviderConfig } from './provider/config';
 import { ReferenceConferenceProvider } from './provider/referenceProvider';
 
 /** How long a triggered sync waits for this user's running sync before handing its request over to it. */
@@ -159,8 +159,7 @@ export function onHomepage(): GoogleAppsScript.Card_Service.Card {
   const log = makeLog();
   let configProblem: string | undefined;
   try {
-    const scriptProperties = PropertiesService.getScriptProperties();
-    readProviderConfig((name) => scriptProperties.getProperty(name), builtUrlFetchWhitelist());
+    readConfig();
   } catch (e) {
     configProblem = e instanceof ProviderConfigError ? e.message : 'the configuration could not be read.';
   }
@@ -251,9 +250,14 @@ function userStateStore(log: ConsoleLog): UserPropertiesStateStore {
   return new UserPropertiesStateStore(new CachedPropertyStore(userProperties), log);
 }
 
-function buildPorts(log: ConsoleLog): SyncPorts {
+/** The provider configuration from Script Properties, checked against the allowlist this bundle was built with. */
+function readConfig(): ProviderConfig {
   const scriptProperties = PropertiesService.getScriptProperties();
-  const config = readProviderConfig((name) => scriptProperties.getProperty(name), builtUrlFetchWhitelist());
+  return readProviderConfig((name) => scriptProperties.getProperty(name), builtUrlFetchWhitelist());
+}
+
+function buildPorts(log: ConsoleLog): SyncPorts {
+  const config = readConfig();
   if (typeof Calendar === 'undefined') {
     throw new Error('The Calendar advanced service (v3) is not enabled for this script');
   }

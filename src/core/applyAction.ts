@@ -41,9 +41,7 @@ export function applyAction(ports: SyncPorts, action: SyncAction): ApplyOutcome 
         to: action.eventId,
         conferenceId: adopted.conferenceId,
       });
-      return applyUpdate(ports, adopted, action.wanted, action.changes) === 'updated'
-        ? 'updated'
-        : 'unchanged';
+      return applyUpdate(ports, adopted, action.wanted, action.changes);
     }
     case 'clear-occurrence': {
       const { master, key } = action;

@@ -221,18 +221,22 @@ class SyncRun {
 
   /** Parked as a retry due at once: the token may pass it, and the next run starts with it. */
   private defer(event: CalendarEvent, attempts: number): void {
-    const at = new Date(this.nowMs).toISOString();
+    this.park(event, attempts, this.nowMs, 'deferred: the run used up its time budget');
+    this.report.deferred++;
+  }
+
+  /** Keeps the event's latest state as a pending retry, not tried before `notBeforeMs`. */
+  private park(event: CalendarEvent, attempts: number, notBeforeMs: number, lastError: string): void {
     const retry: PendingRetry = {
       calendarId: this.calendarId,
       eventId: event.id,
       event,
       attempts,
-      notBefore: at,
-      lastError: 'deferred: the run used up its time budget',
+      notBefore: new Date(notBeforeMs).toISOString(),
+      lastError,
     };
     this.savePendingRetry(retry);
     this.pending.set(event.id, retry);
-    this.report.deferred++;
   }
 
   private plan(event: CalendarEvent): SyncAction {
@@ -247,7 +251,7 @@ class SyncRun {
 
   /** The event is in step: drop its pending retry and its reported failure, if it had any. */
   private settle(eventId: string): void {
-    if (this.pending.delete(eventId)) this.ports.store.deletePendingRetry(this.calendarId, eventId);
+    this.dropPending(eventId);
     if (this.failed.delete(eventId)) this.ports.store.clearFailure(this.calendarId, eventId);
   }
 
@@ -270,17 +274,12 @@ class SyncRun {
       this.recordFailure(event.id, 'gave-up', `gave up after ${attempts} attempts: ${message}`, false, event);
       return;
     }
-    const notBefore = retryNotBefore(this.nowMs, attempts, event.id, error.retryAfterSeconds);
-    const retry: PendingRetry = {
-      calendarId: this.calendarId,
-      eventId: event.id,
+    this.park(
       event,
       attempts,
-      notBefore: new Date(notBefore).toISOString(),
-      lastError: message,
-    };
-    this.savePendingRetry(retry);
-    this.pending.set(event.id, retry);
+      retryNotBefore(this.nowMs, attempts, event.id, error.retryAfterSeconds),
+      message,
+    );
     this.recordFailure(event.id, 'provider-retrying', message, true, event);
   }
 
