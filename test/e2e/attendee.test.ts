@@ -66,12 +66,9 @@ it("an attendee's add-on never touches the organizer's conference", async () => 
   // The attendees' add-ons made no provider call that changes anything, and keep no record of the conference.
   for (const attendee of [BOB, CAROL]) {
     expect(world.writes(attendee)).toEqual([]);
-    expect(
-      world
-        .propertiesOf(attendee)
-        .getKeys()
-        .filter((k) => k.startsWith('conf:')),
-    ).toEqual([]);
+    // Whatever keys the add-on uses, nothing it stored for the attendee names the conference.
+    const stored = Object.values(world.propertiesOf(attendee).getProperties()).join('\n');
+    expect(stored).not.toContain(conferenceId);
   }
 
   // Only the organizer's add-on deletes it.

@@ -578,45 +578,71 @@ export function requestFailedMessage(url: string, status: number, body: string):
   );
 }
 
+interface FetchAllRequest extends FetchParams {
+  url: string;
+}
+
 function urlFetchAppFor(world: E2EWorld, user: string) {
+  /** Validates and records one request; throws what Apps Script throws before sending anything. */
+  const prepare = (url: string, params: FetchParams) => {
+    if (typeof url !== 'string' || url === '') throw appsScriptException(`Invalid argument: ${url}`);
+    if (url.length > 2082) throw appsScriptException('Limit Exceeded: URLFetch URL Length.');
+    const method = String(params.method ?? 'get').toLowerCase();
+    if (!METHODS.includes(method)) throw appsScriptException(`Invalid argument: method`);
+    const record: FetchRecord = { user, method: method.toUpperCase(), url, status: 'refused' };
+    world.fetches.push(record);
+    world.onFetch?.(record);
+    return { url, params, method, record };
+  };
+  /** Sends one prepared request; throws for a failure, and for status >= 400 unless muteHttpExceptions. */
+  const send = ({ url, params, method, record }: ReturnType<typeof prepare>): HttpResponse => {
+    // The harness reaches only the local stand-ins; anything else is refused as an unreachable address.
+    if (!isLoopbackUrl(url)) throw appsScriptException(`Address unavailable: ${url}`);
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(params.headers ?? {})) headers[name] = String(value);
+    const { body, defaultType } = method === 'get' ? {} : encodePayload(params.payload);
+    if (body !== undefined) {
+      const type = params.contentType ?? defaultType ?? 'application/x-www-form-urlencoded';
+      if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type'))
+        headers['Content-Type'] = type;
+    }
+    const result = world.server.http.request({
+      url,
+      method: method.toUpperCase(),
+      headers,
+      body,
+      followRedirects: params.followRedirects !== false,
+      timeoutMs: (params.timeoutSeconds ?? 360) * 1000,
+    });
+    if ('failure' in result) {
+      record.status = result.failure;
+      if (result.failure === 'timeout') throw appsScriptException(`Timeout: ${url}`);
+      throw appsScriptException(`Address unavailable: ${result.url}`);
+    }
+    record.status = result.status;
+    const response = new HttpResponse(result.status, result.headers, result.body);
+    if (result.status >= 400 && params.muteHttpExceptions !== true) {
+      throw appsScriptException(requestFailedMessage(url, result.status, response.getContentText()));
+    }
+    return response;
+  };
   return {
     fetch(url: string, params: FetchParams = {}): HttpResponse {
-      if (typeof url !== 'string' || url === '') throw appsScriptException(`Invalid argument: ${url}`);
-      if (url.length > 2082) throw appsScriptException('Limit Exceeded: URLFetch URL Length.');
-      const method = String(params.method ?? 'get').toLowerCase();
-      if (!METHODS.includes(method)) throw appsScriptException(`Invalid argument: method`);
-      const record: FetchRecord = { user, method: method.toUpperCase(), url, status: 'refused' };
-      world.fetches.push(record);
-      world.onFetch?.(record);
-      // The harness reaches only the local stand-ins; anything else is refused as an unreachable address.
-      if (!isLoopbackUrl(url)) throw appsScriptException(`Address unavailable: ${url}`);
-      const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(params.headers ?? {})) headers[name] = String(value);
-      const { body, defaultType } = method === 'get' ? {} : encodePayload(params.payload);
-      if (body !== undefined) {
-        const type = params.contentType ?? defaultType ?? 'application/x-www-form-urlencoded';
-        if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type'))
-          headers['Content-Type'] = type;
-      }
-      const result = world.server.http.request({
-        url,
-        method: method.toUpperCase(),
-        headers,
-        body,
-        followRedirects: params.followRedirects !== false,
-        timeoutMs: (params.timeoutSeconds ?? 360) * 1000,
+      return send(prepare(url, params));
+    },
+    /**
+     * Every request validated first, then sent (sequentially here: the e2e tier needs the semantics, not the
+     * speed); results in input order, and one failure without muteHttpExceptions throws and discards them all.
+     */
+    fetchAll(requests: Array<string | FetchAllRequest>): HttpResponse[] {
+      if (!Array.isArray(requests)) throw appsScriptException('Invalid argument: requests');
+      const prepared = requests.map((r) => {
+        if (typeof r === 'string') return prepare(r, {});
+        if (r === null || typeof r !== 'object') throw appsScriptException(`Invalid argument: ${r}`);
+        const { url, ...params } = r;
+        return prepare(url, params);
       });
-      if ('failure' in result) {
-        record.status = result.failure;
-        if (result.failure === 'timeout') throw appsScriptException(`Timeout: ${url}`);
-        throw appsScriptException(`Address unavailable: ${result.url}`);
-      }
-      record.status = result.status;
-      const response = new HttpResponse(result.status, result.headers, result.body);
-      if (result.status >= 400 && params.muteHttpExceptions !== true) {
-        throw appsScriptException(requestFailedMessage(url, result.status, response.getContentText()));
-      }
-      return response;
+      return prepared.map(send);
     },
   };
 }
