@@ -112,6 +112,39 @@ export function stateOf(conference: Conference): ConferenceState {
   };
 }
 
+/**
+ * better-sqlite3's compiled addon could not be loaded into this Node.js, almost always because node_modules was
+ * installed under another Node version. Its message is one sentence saying what to do, instead of dlopen's
+ * dump of paths and NODE_MODULE_VERSION numbers.
+ */
+export class NativeModuleError extends Error {
+  constructor(cause: Error) {
+    const built = /NODE_MODULE_VERSION (\d+)/.exec(cause.message)?.[1];
+    const mismatch = built ? `was built for NODE_MODULE_VERSION ${built}, not` : 'cannot be loaded into';
+    super(
+      `better-sqlite3's native module ${mismatch} this Node.js ${process.version} (NODE_MODULE_VERSION ` +
+        `${process.versions.modules}): switch to the project's Node (\`nvm use\` reads .nvmrc; "engines" in ` +
+        'package.json lists the supported versions), then run `npm rebuild better-sqlite3`.',
+      { cause },
+    );
+    this.name = 'NativeModuleError';
+  }
+}
+
+/** Opens the database, translating a native-module mismatch into a NativeModuleError. */
+function openDatabase(file: string): Database.Database {
+  try {
+    return new Database(file);
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    // The addon is loaded lazily by the first `new Database`; Node reports a wrong ABI as ERR_DLOPEN_FAILED.
+    if (e.code === 'ERR_DLOPEN_FAILED' || /NODE_MODULE_VERSION|invalid ELF header/.test(e.message ?? '')) {
+      throw new NativeModuleError(e);
+    }
+    throw error;
+  }
+}
+
 export class ConferenceStore {
   private readonly db: Database.Database;
   private readonly statements: {
@@ -124,7 +157,7 @@ export class ConferenceStore {
 
   /** Opens (creating if needed) the database at `file` (`:memory:` for a throwaway one) and migrates it. */
   constructor(file: string) {
-    this.db = new Database(file);
+    this.db = openDatabase(file);
     try {
       if (file !== ':memory:') {
         // WAL with synchronous=FULL: a commit is fsynced to the WAL before better-sqlite3 returns, so a
