@@ -6,7 +6,7 @@
 import { auth, calendar, type calendar_v3 } from '@googleapis/calendar';
 import { CalendarEngine } from '../../local/calendar-emulator/engine/engine';
 import type { EngineOptions } from '../../local/calendar-emulator/engine/types';
-import { startServer } from '../../local/calendar-emulator/http/server';
+import { type ServerOptions, startServer } from '../../local/calendar-emulator/http/server';
 
 /** A clock that only moves when told to (starts 2025-03-20T12:00:00Z), so etags and timestamps are predictable. */
 export function fakeClock(startIso = '2025-03-20T12:00:00.000Z') {
@@ -25,11 +25,16 @@ export function newEngine(options: EngineOptions = {}) {
   return { engine, clock };
 }
 
-export async function startEmulator(options: EngineOptions = {}, bodyLimit?: number) {
+export async function startEmulator(
+  options: EngineOptions = {},
+  bodyLimit?: number,
+  serverOptions: Omit<ServerOptions, 'engine' | 'engineOptions' | 'bodyLimit'> = {},
+) {
   const clock = fakeClock();
   const server = await startServer(0, {
     engineOptions: { now: clock.now, secret: 'test-secret', ...options },
     bodyLimit,
+    ...serverOptions,
   });
   const client = (user: string): calendar_v3.Calendar => {
     const oauth = new auth.OAuth2();

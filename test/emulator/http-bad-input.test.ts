@@ -18,7 +18,8 @@ const good = {
 };
 
 beforeAll(async () => {
-  emu = await startEmulator({}, 64 * 1024);
+  // Strict parameters: an unknown query parameter is a 400 here (by default it is ignored, see surface.test.ts).
+  emu = await startEmulator({}, 64 * 1024, { strictParameters: true });
 });
 afterAll(async () => emu.close());
 

@@ -1,6 +1,6 @@
 /**
  * The Apps Script advanced-service shape over the engine: `Calendar.Events.list/get/insert/patch/
- * update/remove/instances` with Apps Script's argument order (body first, then path parameters,
+ * update/remove/instances/move` with Apps Script's argument order (body first, then path parameters,
  * optional arguments, request headers) and its `GoogleJsonResponseException` errors. A local Apps
  * Script runtime installs the returned object as `Calendar.Events` for the running user.
  */
@@ -57,6 +57,20 @@ export interface AppsScriptEvents {
   ): EventsList;
 }
 
+/**
+ * What `appsScriptEvents` returns: the methods above plus those added later. Kept apart so that code
+ * implementing `AppsScriptEvents` itself (another binding of the same face) still type-checks.
+ */
+export interface AppsScriptEventsFull extends AppsScriptEvents {
+  /** `Calendar.Events.move(calendarId, eventId, destination, optionalArgs)`: path parameters in discovery order. */
+  move(
+    calendarId: string,
+    eventId: string,
+    destination: string,
+    optionalArgs?: WriteParams & PartialResponse,
+  ): EventResource;
+}
+
 /** Google's standard `fields` parameter, accepted by every method that returns a resource. */
 interface PartialResponse {
   fields?: string;
@@ -72,7 +86,7 @@ function conditions(headers: Record<string, string> = {}): Conditions {
 }
 
 /** `Calendar.Events` acting as `user`; results are deep copies, errors are Apps Script's. */
-export function appsScriptEvents(engine: CalendarEngine, user: string): AppsScriptEvents {
+export function appsScriptEvents(engine: CalendarEngine, user: string): AppsScriptEventsFull {
   const call = <T>(method: string, fn: () => T): T => {
     try {
       return fn();
@@ -115,5 +129,7 @@ export function appsScriptEvents(engine: CalendarEngine, user: string): AppsScri
       call('delete', () => engine.delete(user, calendarId, eventId, args, conditions(headers))),
     instances: (calendarId, eventId, args = {}) =>
       masked('instances', args, EVENTS_SHAPE, (rest) => engine.instances(user, calendarId, eventId, rest)),
+    move: (calendarId, eventId, destination, args = {}) =>
+      masked('move', args, EVENT_SHAPE, (rest) => engine.move(user, calendarId, eventId, destination, rest)),
   };
 }

@@ -73,6 +73,8 @@ interface Stored {
   organizerCal: string;
   /** an attendee removed this copy from their calendar: organizer pushes no longer revive it */
   removedByOwner?: boolean;
+  /** the event was moved to another calendar (events.move) and this calendar is not an attendee: a bare tombstone */
+  movedAway?: boolean;
 }
 
 interface CalendarState {
@@ -555,6 +557,99 @@ export class CalendarEngine {
     return this.doInsert(actor, calendarId, body, { conferenceDataVersion: 1 }, newId);
   }
 
+  /**
+   * events.move: the event (a single event or a whole series with its exceptions) changes calendar
+   * and therefore organizer. The source calendar's feed then shows it cancelled (a bare tombstone,
+   * D1: "it will leave behind a cancelled event where only the id field is guaranteed") unless the
+   * source's owner is an attendee, in which case it keeps an attendee's copy; the destination shows it
+   * with the same id, organized by the destination calendar. Attendees' copies follow.
+   */
+  move(
+    actor: string,
+    calendarId: string,
+    eventId: string,
+    destination: string,
+    _params: WriteParams = {},
+  ): EventResource {
+    if (typeof destination !== 'string' || destination === '') throw Errors.requiredParameter('destination');
+    const src = this.calendar(this.resolve(actor, calendarId));
+    const dstId = this.resolve(actor, destination);
+    const ev = src.byId.get(eventId);
+    if (!ev) {
+      if (this.findEntry(src, eventId)) throw Errors.cannotChangeOrganizerOfInstance();
+      throw Errors.notFound();
+    }
+    if (ev.masterId) throw Errors.cannotChangeOrganizerOfInstance();
+    if (ev.status === 'cancelled') throw Errors.notFound();
+    if (ev.organizerCal !== src.id) throw Errors.cannotChangeOrganizer();
+    const type = (ev.data.eventType as string | undefined) ?? 'default';
+    if (type !== 'default')
+      throw Errors.eventTypeRestriction(`Events of type ${type} cannot be moved to another calendar.`);
+    if (dstId === src.id) return this.render(ev, true, true);
+    const dst = this.calendar(dstId);
+    const family = [ev, ...(src.exceptions.get(ev.id)?.values() ?? [])];
+    for (const s of family) {
+      const there = dst.byId.get(s.id);
+      if (there && !(there.organizerCal === src.id || there.movedAway)) throw Errors.duplicate();
+    }
+    const us = this.nextUs();
+    const moved: Stored[] = [];
+    for (const s of family) {
+      const data = clone(s.data);
+      data.organizer = this.organizerOf(dstId);
+      this.normalizeAttendees(data, dstId);
+      let slot = dst.byId.get(s.id);
+      const fields = {
+        data,
+        status: s.status,
+        createdMs: s.createdMs,
+        startMs: s.startMs,
+        endMs: s.endMs,
+        allDay: s.allDay,
+        zone: s.zone,
+        date: s.date,
+        rec: s.rec,
+        masterId: s.masterId,
+        origKey: s.origKey,
+        orphan: s.orphan,
+        organizerCal: dstId,
+        removedByOwner: false,
+        movedAway: false,
+      };
+      if (slot) Object.assign(slot, fields);
+      else {
+        slot = { id: s.id, cal: dst, us: 0, logPos: 0, index: dst.events.length, ...fields };
+        dst.events.push(slot);
+        dst.byId.set(slot.id, slot);
+      }
+      if (slot.masterId) this.exceptionsOf(dst, slot.masterId).set(slot.origKey!, slot);
+      moved.push(slot);
+      // What stays behind: a tombstone, revived below as an attendee's copy if the source is invited.
+      s.organizerCal = dstId;
+      s.status = 'cancelled';
+      s.movedAway = true;
+      s.removedByOwner = false;
+      if (!s.masterId) s.rec = undefined;
+      this.touch(s, us);
+    }
+    // Attendees' copies now belong to the new organizer's event.
+    for (const c of this.calendars.values()) {
+      if (c === src || c === dst) continue;
+      for (const s of family) {
+        const copy = c.byId.get(s.id);
+        if (copy && copy.organizerCal === src.id) copy.organizerCal = dstId;
+      }
+    }
+    for (const m of moved) this.touch(m, us);
+    for (const m of moved) this.propagate(m);
+    return this.render(moved[0], true, true);
+  }
+
+  /** The organizer field for events organized by a calendar (a secondary calendar also shows its name). */
+  private organizerOf(calendarId: string): { email: string; displayName?: string } {
+    return { email: calendarId };
+  }
+
   // ---------------------------------------------------------------- internals: writes
 
   private write(
@@ -754,6 +849,7 @@ export class CalendarEngine {
           date: org.date,
           rec: org.rec,
           orphan: org.orphan,
+          movedAway: false,
         });
       }
       this.touch(copy);
@@ -997,8 +1093,8 @@ export class CalendarEngine {
     if (ev.masterId) {
       // Exceptions are listed with their series when expanding; alone otherwise.
       if (params.singleEvents && !ev.orphan) return [];
-      if (ev.orphan && !params.showDeleted && !params.updatedMin) return [];
-      if (ev.status === 'cancelled' && !ev.orphan) {
+      if ((ev.orphan || ev.movedAway) && !params.showDeleted && !params.updatedMin) return [];
+      if (ev.status === 'cancelled' && !ev.orphan && !ev.movedAway) {
         // D1: cancelled instances are included when showDeleted and singleEvents are both false.
         return filter(ev, ev.startMs, ev.endMs, true) ? [{ ev }] : [];
       }
@@ -1122,18 +1218,18 @@ export class CalendarEngine {
   private render(ev: Stored, showDeleted?: boolean, full = false): EventResource {
     if (ev.status === 'cancelled') {
       const details = full || (showDeleted === true && ev.organizerCal === ev.cal.id);
-      if (!details || ev.orphan) {
+      if (!details || ev.orphan || ev.movedAway) {
         const out: EventResource = {
           kind: 'calendar#event',
           etag: eventEtag(ev.us),
           id: ev.id,
           status: 'cancelled',
         };
-        if (ev.masterId && !ev.orphan) {
+        if (ev.masterId && !ev.orphan && !ev.movedAway) {
           out.recurringEventId = ev.masterId;
           out.originalStartTime = clone(ev.data.originalStartTime);
         }
-        if (!full || ev.orphan) return out;
+        if (!full || ev.orphan || ev.movedAway) return out;
       }
     }
     return this.shape(ev, ev.id, ev.status, ev.data, ev.us, !!ev.masterId && ev.status !== 'cancelled');

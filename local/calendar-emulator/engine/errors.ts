@@ -100,6 +100,28 @@ export const Errors = {
       'Shared properties can only be changed by the organizer of the event.',
     ),
   notModified: () => err(304, 'global', 'notModified', 'Not Modified'),
+  /** A missing required query parameter, as Google's front end words it. */
+  requiredParameter: (name: string) =>
+    err(400, 'global', 'required', `Required parameter: ${name}`, ['parameter', name]),
+  /** 403 for a role below what the method needs (wording from public reports of Google's answers). */
+  requiredAccessLevel: (role: 'writer' | 'owner') =>
+    err(403, 'calendar', 'requiredAccessLevel', `You need to have ${role} access to this calendar.`),
+  /** events.move of one instance of a series (reason as Google names it; wording unconfirmed). */
+  cannotChangeOrganizerOfInstance: () =>
+    err(400, 'calendar', 'cannotChangeOrganizerOfInstance', 'Cannot change the organizer of an instance.'),
+  /** events.move by someone who is not the organizer (wording unconfirmed). */
+  cannotChangeOrganizer: () =>
+    err(400, 'calendar', 'cannotChangeOrganizer', 'Cannot change the organizer of this event.'),
+  /** Only default events can be moved (events.move reference); reason and wording unconfirmed. */
+  eventTypeRestriction: (message: string) => err(400, 'calendar', 'eventTypeRestriction', message),
+  /** A route of the 38 v3 methods the emulator does not serve: distinct from a 404 for a wrong id. */
+  notImplemented: (method: string) =>
+    err(
+      501,
+      'global',
+      'notImplemented',
+      `calendar.${method} is not implemented by this emulator (see local/calendar-emulator/README.md).`,
+    ),
 };
 
 /** Google's body for an injected fault: known reasons get their documented domain and message. */

@@ -1,5 +1,5 @@
 /** Public surface of the Calendar emulator engine. */
-export { type AppsScriptEvents, appsScriptEvents } from './apps-script';
+export { type AppsScriptEvents, type AppsScriptEventsFull, appsScriptEvents } from './apps-script';
 export { CalendarEngine } from './engine';
 export {
   type AppsScriptError,

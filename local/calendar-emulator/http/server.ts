@@ -15,6 +15,7 @@ import {
   parseFieldMask,
 } from '../engine/fieldMask';
 import type { EngineOptions } from '../engine/types';
+import { METHODS, type MethodSpec, type Params, STANDARD } from './surface';
 
 export interface ServerOptions {
   /** The engine to serve; default a new one built from `engineOptions`. */
@@ -22,6 +23,8 @@ export interface ServerOptions {
   engineOptions?: EngineOptions;
   /** Largest accepted request body in bytes; larger ones get a 400. Default 1 MiB. */
   bodyLimit?: number;
+  /** A query parameter outside the method's discovery parameters is a 400 (default: ignored). */
+  strictParameters?: boolean;
 }
 
 interface Fault {
@@ -32,76 +35,18 @@ interface Fault {
   remaining: number;
 }
 
-type ParamType = 'string' | 'boolean' | 'integer' | 'strings';
-
-/** Google's standard query parameters, accepted (and ignored) on every method. */
-const STANDARD: Record<string, ParamType> = {
-  alt: 'string',
-  fields: 'string',
-  key: 'string',
-  prettyPrint: 'boolean',
-  quotaUser: 'string',
-  userIp: 'string',
-  access_token: 'string',
-  oauth_token: 'string',
-  upload_protocol: 'string',
-  uploadType: 'string',
-  callback: 'string',
-  '$.xgafv': 'string',
-};
-
-const LIST: Record<string, ParamType> = {
-  alwaysIncludeEmail: 'boolean',
-  eventTypes: 'strings',
-  iCalUID: 'string',
-  maxAttendees: 'integer',
-  maxResults: 'integer',
-  orderBy: 'string',
-  pageToken: 'string',
-  privateExtendedProperty: 'strings',
-  q: 'string',
-  sharedExtendedProperty: 'strings',
-  showDeleted: 'boolean',
-  showHiddenInvitations: 'boolean',
-  singleEvents: 'boolean',
-  syncToken: 'string',
-  timeMax: 'string',
-  timeMin: 'string',
-  timeZone: 'string',
-  updatedMin: 'string',
-};
-const GET: Record<string, ParamType> = {
-  alwaysIncludeEmail: 'boolean',
-  maxAttendees: 'integer',
-  timeZone: 'string',
-};
-const WRITE: Record<string, ParamType> = {
-  conferenceDataVersion: 'integer',
-  maxAttendees: 'integer',
-  sendNotifications: 'boolean',
-  sendUpdates: 'string',
-  supportsAttachments: 'boolean',
-  alwaysIncludeEmail: 'boolean',
-};
-const DELETE: Record<string, ParamType> = { sendNotifications: 'boolean', sendUpdates: 'string' };
-const INSTANCES: Record<string, ParamType> = {
-  alwaysIncludeEmail: 'boolean',
-  maxAttendees: 'integer',
-  maxResults: 'integer',
-  originalStart: 'string',
-  pageToken: 'string',
-  showDeleted: 'boolean',
-  timeMax: 'string',
-  timeMin: 'string',
-  timeZone: 'string',
-};
-
-/** Converts a raw query to typed parameters; unknown names and malformed values are a 400. */
-function parseQuery(raw: unknown, allowed: Record<string, ParamType>): Record<string, any> {
+/**
+ * Converts a raw query to typed parameters; malformed values are a 400. A name outside the method's
+ * discovery parameters is dropped, or a 400 in strict mode (`strictParameters`).
+ */
+function parseQuery(raw: unknown, allowed: Params, strict: boolean): Record<string, any> {
   const out: Record<string, any> = {};
   for (const [name, value] of Object.entries((raw ?? {}) as Record<string, string | string[]>)) {
     const type = allowed[name] ?? STANDARD[name];
-    if (!type) throw Errors.invalidParameter(name, `Unknown parameter: ${name}`);
+    if (!type) {
+      if (strict) throw Errors.invalidParameter(name, `Unknown parameter: ${name}`);
+      continue;
+    }
     const values = Array.isArray(value) ? value : [value];
     if (type === 'strings') {
       out[name] = values;
@@ -213,66 +158,48 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance & { en
     }
   });
 
-  type P = { calendarId: string; eventId: string };
-  const base = '/calendar/v3/calendars/:calendarId/events';
+  type Req = FastifyRequest<{ Params: Record<string, string> }>;
+  type Handler = (req: Req, reply: FastifyReply, q: Record<string, any>) => unknown;
   const conds = (req: FastifyRequest) => ({
     ifMatch: header(req, 'if-match'),
     ifNoneMatch: header(req, 'if-none-match'),
   });
+  const strict = options.strictParameters ?? false;
 
-  app.get<{ Params: P }>(base, async (req) =>
-    engine.list(bearer(req), req.params.calendarId, parseQuery(req.query, LIST)),
-  );
-  app.post<{ Params: P }>(base, async (req) =>
-    engine.insert(bearer(req), req.params.calendarId, req.body, parseQuery(req.query, WRITE)),
-  );
-  app.get<{ Params: P }>(`${base}/:eventId`, async (req) =>
-    engine.get(
-      bearer(req),
-      req.params.calendarId,
-      req.params.eventId,
-      parseQuery(req.query, GET),
-      conds(req),
-    ),
-  );
-  app.put<{ Params: P }>(`${base}/:eventId`, async (req) =>
-    engine.update(
-      bearer(req),
-      req.params.calendarId,
-      req.params.eventId,
-      req.body,
-      parseQuery(req.query, WRITE),
-      conds(req),
-    ),
-  );
-  app.patch<{ Params: P }>(`${base}/:eventId`, async (req) =>
-    engine.patch(
-      bearer(req),
-      req.params.calendarId,
-      req.params.eventId,
-      req.body,
-      parseQuery(req.query, WRITE),
-      conds(req),
-    ),
-  );
-  app.delete<{ Params: P }>(`${base}/:eventId`, async (req, reply) => {
-    engine.delete(
-      bearer(req),
-      req.params.calendarId,
-      req.params.eventId,
-      parseQuery(req.query, DELETE),
-      conds(req),
-    );
-    return reply.code(204).send();
-  });
-  app.get<{ Params: P }>(`${base}/:eventId/instances`, async (req) =>
-    engine.instances(
-      bearer(req),
-      req.params.calendarId,
-      req.params.eventId,
-      parseQuery(req.query, INSTANCES),
-    ),
-  );
+  /** The methods the emulator serves; every other one of the 38 answers 501 naming itself. */
+  const handlers: Record<string, Handler> = {
+    'events.list': (req, _r, q) => engine.list(bearer(req), req.params.calendarId, q),
+    'events.insert': (req, _r, q) => engine.insert(bearer(req), req.params.calendarId, req.body, q),
+    'events.get': (req, _r, q) =>
+      engine.get(bearer(req), req.params.calendarId, req.params.eventId, q, conds(req)),
+    'events.update': (req, _r, q) =>
+      engine.update(bearer(req), req.params.calendarId, req.params.eventId, req.body, q, conds(req)),
+    'events.patch': (req, _r, q) =>
+      engine.patch(bearer(req), req.params.calendarId, req.params.eventId, req.body, q, conds(req)),
+    'events.delete': (req, reply, q) => {
+      engine.delete(bearer(req), req.params.calendarId, req.params.eventId, q, conds(req));
+      return reply.code(204).send();
+    },
+    'events.instances': (req, _r, q) =>
+      engine.instances(bearer(req), req.params.calendarId, req.params.eventId, q),
+    'events.move': (req, _r, q) => {
+      const { destination, ...rest } = q;
+      return engine.move(bearer(req), req.params.calendarId, req.params.eventId, destination, rest);
+    },
+  };
+
+  const register = (m: MethodSpec) => {
+    const handler = handlers[m.name];
+    app.route({
+      method: m.verb,
+      url: `/calendar/v3${m.path}`,
+      handler: async (req, reply) => {
+        if (!handler) throw Errors.notImplemented(m.name);
+        return handler(req as Req, reply, parseQuery(req.query, m.params, strict));
+      },
+    });
+  };
+  for (const m of METHODS) register(m);
 
   // ---- control endpoints (not part of Google's API)
   app.post('/emulator/v1/reset', async () => {
