@@ -23,8 +23,30 @@ const heapMb = () => {
   return process.memoryUsage().heapUsed / 1024 / 1024;
 };
 
-const EVENTS = Number(process.argv[2] ?? 100_000);
-const CHANGES = Number(process.argv[3] ?? 2_500);
+/**
+ * Arguments as the README writes them: `events=N changes=N` (bare numbers in that order are accepted
+ * too). Anything else stops the run with a message, instead of a NaN-sized benchmark.
+ */
+function parseArgs(argv: string[]): { events: number; changes: number } {
+  const out = { events: 100_000, changes: 2_500 };
+  const order: (keyof typeof out)[] = ['events', 'changes'];
+  argv.forEach((arg, i) => {
+    const m = /^(?:(\w+)=)?(.*)$/.exec(arg)!;
+    const key = (m[1] ?? order[i]) as keyof typeof out | undefined;
+    if (!key || !(key in out)) fail(`unknown argument '${arg}'`);
+    if (!/^\d+$/.test(m[2]) || Number(m[2]) < 1) fail(`${key} needs a positive integer, got '${m[2]}'`);
+    out[key] = Number(m[2]);
+  });
+  if (out.changes > out.events) fail(`changes (${out.changes}) cannot exceed events (${out.events})`);
+  return out;
+}
+function fail(message: string): never {
+  process.stderr.write(
+    `${message}\nusage: npx tsx bench/calendar-emulator.bench.ts [events=100000] [changes=2500]\n`,
+  );
+  process.exit(2);
+}
+const { events: EVENTS, changes: CHANGES } = parseArgs(process.argv.slice(2));
 const USER = 'bench@example.com';
 
 /** Deterministic PRNG (mulberry32) so every run touches the same events. */

@@ -4,18 +4,21 @@
  * accepts requests, and stops cleanly on SIGTERM / SIGINT. Switches are listed in README.md.
  */
 import { parseArgs } from 'node:util';
+import { isValidZone } from './engine/time';
 import { startServer } from './http/server';
 
 const usage = `usage: npm run emulator -- --port <port> [--time-zone UTC] [--bare-errors]
   [--no-orderby-quirk] [--sync-token-max-age-ms N] [--updated-min-horizon-ms N]
-  [--max-instances N] [--body-limit BYTES] [--secret S]`;
+  [--max-instances N] [--body-limit BYTES] [--secret S] [--strict-params]`;
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n${usage}\n`);
+  process.exit(2);
+}
 
 function intOption(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value)) {
-    process.stderr.write(`--${name} needs a non-negative integer\n${usage}\n`);
-    process.exit(2);
-  }
+  if (!/^\d+$/.test(value)) fail(`--${name} needs a non-negative integer`);
   return Number(value);
 }
 
@@ -33,6 +36,7 @@ async function main(): Promise<void> {
         'max-instances': { type: 'string' },
         'body-limit': { type: 'string' },
         secret: { type: 'string' },
+        'strict-params': { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
       strict: true,
@@ -46,10 +50,17 @@ async function main(): Promise<void> {
     return;
   }
   const port = intOption('port', values.port as string)!;
+  const zone = values['time-zone'] as string | undefined;
+  // Checked before listening: an unknown zone would otherwise fail every write with a 500.
+  if (zone !== undefined && !isValidZone(zone))
+    fail(
+      `--time-zone: '${zone}' is not an IANA time zone name (for example UTC, Europe/Berlin, America/Chicago)`,
+    );
   const server = await startServer(port, {
     bodyLimit: intOption('body-limit', values['body-limit'] as string | undefined),
+    strictParameters: values['strict-params'] as boolean,
     engineOptions: {
-      defaultTimeZone: values['time-zone'] as string | undefined,
+      defaultTimeZone: zone,
       appsScriptErrorPrefix: !values['bare-errors'],
       orderBySuppressesSyncToken: !values['no-orderby-quirk'],
       syncTokenMaxAgeMs: intOption(

@@ -92,3 +92,45 @@ test('the emulator process itself exits with code 0 on SIGTERM', async () => {
   expect(await exited).toEqual({ code: 0, signal: null });
   expect(io.stdout()).toMatch(/^listening on http:\/\/127\.0\.0\.1:\d+\n$/);
 }, 30_000);
+
+test('an unknown --time-zone stops the emulator before it listens, with a message naming the switch', async () => {
+  const child = spawn(
+    `${root}/node_modules/.bin/tsx`,
+    ['local/calendar-emulator/main.ts', '--time-zone', 'Mars/Base'],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d) => {
+    stdout += d;
+  });
+  child.stderr!.on('data', (d) => {
+    stderr += d;
+  });
+  expect(await exit(child)).toEqual({ code: 2, signal: null });
+  expect(stdout).toBe('');
+  expect(stderr).toMatch(/--time-zone: 'Mars\/Base' is not an IANA time zone name/);
+}, 30_000);
+
+test.each([
+  ['events=ten', /events needs a positive integer, got 'ten'/],
+  ['evnts=10', /unknown argument 'evnts=10'/],
+])(
+  'the benchmark refuses the argument %s with a clear message',
+  async (arg, message) => {
+    const child = spawn(`${root}/node_modules/.bin/tsx`, ['bench/calendar-emulator.bench.ts', arg], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr!.on('data', (d) => {
+      stderr += d;
+    });
+    expect((await exit(child)).code).toBe(2);
+    expect(stderr).toMatch(message);
+  },
+  30_000,
+);

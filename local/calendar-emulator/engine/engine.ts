@@ -28,6 +28,7 @@ import {
   htmlLink,
   IdGenerator,
   isValidClientId,
+  isValidZone,
   parseRfc3339,
   timedSuffix,
 } from './time';
@@ -211,6 +212,8 @@ export class CalendarEngine {
   private epoch = 1;
 
   constructor(options: EngineOptions = {}) {
+    if (options.defaultTimeZone !== undefined && !isValidZone(options.defaultTimeZone))
+      throw new RangeError(`defaultTimeZone '${options.defaultTimeZone}' is not an IANA time zone name`);
     this.secret = options.secret ?? randomBytes(16).toString('hex');
     this.tokens = new TokenCodec(this.secret);
     this.ids = new IdGenerator(this.secret);
