@@ -4,7 +4,7 @@
  * Builds here go to temporary directories so that dist/ stays as `npm run build` made it.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -89,8 +89,20 @@ describe('urlFetchWhitelist generated at build time', () => {
 
 describe('clasp', () => {
   it('would push exactly dist/Code.js and dist/appsscript.json (clasp status works offline)', async () => {
-    const { stdout } = await run(bin('clasp'), ['status', '--json'], { cwd: ROOT });
-    const status = JSON.parse(stdout.trim().split('\n').pop() ?? '{}');
-    expect([...status.filesToPush].sort()).toEqual(['dist/Code.js', 'dist/appsscript.json']);
+    // .clasp.json is the developer's own (git-ignored, written by `npm run setup`), so the check runs in a copy
+    // of the project: .clasp.json.example with a well-formed id, the real .claspignore and the whole dist/.
+    const project = mkdtempSync(join(tmpdir(), 'conference-sync-clasp-'));
+    try {
+      const example = JSON.parse(readFileSync(join(ROOT, '.clasp.json.example'), 'utf8'));
+      const settings = { ...example, scriptId: '1abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRS' };
+      writeFileSync(join(project, '.clasp.json'), JSON.stringify(settings));
+      cpSync(join(ROOT, '.claspignore'), join(project, '.claspignore'));
+      cpSync(join(ROOT, 'dist'), join(project, 'dist'), { recursive: true });
+      const { stdout } = await run(bin('clasp'), ['status', '--json'], { cwd: project });
+      const status = JSON.parse(stdout.trim().split('\n').pop() ?? '{}');
+      expect([...status.filesToPush].sort()).toEqual(['dist/Code.js', 'dist/appsscript.json']);
+    } finally {
+      rmSync(project, { recursive: true, force: true });
+    }
   }, 60000);
 });
