@@ -1,8 +1,9 @@
 /**
- * Synchronous HTTP for the e2e tier: Apps Script's UrlFetchApp blocks, Node's fetch does not. A worker thread does
- * the real `fetch`; the caller posts the request, then sleeps in `Atomics.wait` on a SharedArrayBuffer until the
- * worker flags the answer, and takes it with `receiveMessageOnPort`. One worker serves a whole test file
- * (start it in beforeAll, `close()` it in afterAll). Only loopback URLs are ever fetched, redirects included.
+ * Synchronous HTTP for the runtime: Apps Script's UrlFetchApp and advanced services block, Node's fetch does not.
+ * A worker thread does the real `fetch`; the caller posts a batch of requests, then sleeps in `Atomics.wait` on a
+ * SharedArrayBuffer until the worker flags the answers, and takes them with `receiveMessageOnPort`. A batch runs
+ * concurrently in the worker (that is what makes `fetchAll` parallel). Only loopback URLs are ever fetched,
+ * redirects included: the runtime reaches the local stand-ins and nothing else.
  */
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 
@@ -94,25 +95,30 @@ async function run(req) {
     clearTimeout(timer);
   }
 }
-parentPort.on('message', async ({ id, req }) => {
-  let result;
+async function settle(req) {
   try {
-    result = await run(req);
+    return await run(req);
   } catch (e) {
-    result = { failure: 'network', message: String(e), url: req.url };
+    return { failure: 'network', message: String(e), url: req.url };
   }
-  port.postMessage({ id, result });
+}
+// A batch is fetched concurrently (UrlFetchApp.fetchAll); its answers keep the request order.
+parentPort.on('message', async ({ id, reqs }) => {
+  const results = await Promise.all(reqs.map(settle));
+  port.postMessage({ id, results });
   Atomics.store(flags, 0, 1);
   Atomics.notify(flags, 0);
 });
 `;
+
+export type SyncResult = SyncResponse | SyncFailure;
 
 export class SyncHttp {
   private readonly worker: Worker;
   private readonly port: MessagePort;
   private readonly flags: Int32Array;
   private nextId = 1;
-  /** Time spent blocked in requests, for the suite's timing report. */
+  /** Time spent blocked in requests, and how many were sent. */
   totalMs = 0;
   requests = 0;
 
@@ -129,35 +135,50 @@ export class SyncHttp {
     this.worker.unref();
   }
 
-  /** Blocks until the worker answers (or the timeout passes, plus a second of grace for the worker itself). */
-  request(req: SyncRequest): SyncResponse | SyncFailure {
+  /** One request; see `requestAll`. */
+  request(req: SyncRequest, maxWaitMs = Number.POSITIVE_INFINITY): SyncResult {
+    return this.requestAll([req], maxWaitMs)[0];
+  }
+
+  /**
+   * Blocks until the worker answered every request of the batch (sent concurrently), or until the longest request
+   * timeout plus a second of grace (for the worker itself), or `maxWaitMs` (the caller's execution deadline)
+   * passed; requests without an answer by then come back as timeouts.
+   */
+  requestAll(reqs: SyncRequest[], maxWaitMs = Number.POSITIVE_INFINITY): SyncResult[] {
+    if (reqs.length === 0) return [];
     const id = this.nextId++;
     const started = Date.now();
     Atomics.store(this.flags, 0, 0);
-    this.worker.postMessage({ id, req });
-    const deadline = started + req.timeoutMs + 1000;
+    this.worker.postMessage({ id, reqs });
+    const longest = Math.max(...reqs.map((r) => r.timeoutMs));
+    const deadline = started + Math.min(longest + 1000, maxWaitMs);
     for (;;) {
       const left = deadline - Date.now();
       if (left <= 0) {
-        this.account(started);
-        return { failure: 'timeout', message: 'no answer from the fetch worker', url: req.url };
+        this.account(started, reqs.length);
+        return reqs.map((r) => ({
+          failure: 'timeout',
+          message: 'no answer from the fetch worker',
+          url: r.url,
+        }));
       }
       Atomics.wait(this.flags, 0, 0, left);
       Atomics.store(this.flags, 0, 0);
-      // Drain: answers to earlier, timed-out requests are dropped.
+      // Drain: answers to earlier, timed-out batches are dropped.
       for (let msg = receiveMessageOnPort(this.port); msg; msg = receiveMessageOnPort(this.port)) {
-        const { id: answered, result } = msg.message as { id: number; result: SyncResponse | SyncFailure };
+        const { id: answered, results } = msg.message as { id: number; results: SyncResult[] };
         if (answered === id) {
-          this.account(started);
-          return result;
+          this.account(started, reqs.length);
+          return results;
         }
       }
     }
   }
 
-  private account(started: number): void {
+  private account(started: number, count: number): void {
     this.totalMs += Date.now() - started;
-    this.requests++;
+    this.requests += count;
   }
 
   async close(): Promise<void> {
