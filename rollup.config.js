@@ -63,7 +63,13 @@ function whitelistEntry(raw) {
   if (!url.hostname.includes('.') || url.hostname.includes('*')) {
     throw new Error(`CONFERENCE_API_BASE_URL needs a full host name: "${raw}"`);
   }
-  return `${url.origin}${url.pathname.replace(/\/+$/, '')}/`;
+  const path = url.pathname.replace(/\/+$/, '');
+  if (path === '') {
+    // The README asks for the API's base with a path (https://conf.example.com/api): an allowlist entry of the
+    // bare host would let the add-on fetch anything on that host, not just the conference API.
+    throw new Error(`CONFERENCE_API_BASE_URL needs a path after the host, e.g. ${url.origin}/api: "${raw}"`);
+  }
+  return `${url.origin}${path}/`;
 }
 
 /** Marker in src/platform/buildInfo.ts that the build replaces with the allowlist it writes into the manifest. */
@@ -73,27 +79,16 @@ const WHITELIST_MARKER = "'__CONFERENCE_SYNC_URL_FETCH_WHITELIST__'";
  * The manifest with its urlFetchWhitelist, and the same list compiled into the bundle, so the add-on can tell an
  * administrator that the configured base URL is outside it instead of failing at fetch time.
  */
-function gasManifest(src = 'appsscript.json') {
-  let whitelist = [WHITELIST_PLACEHOLDER];
+function gasManifest(whitelist, src = 'appsscript.json') {
   return {
     name: 'gas-manifest',
     buildStart() {
       this.addWatchFile(src);
-      const configured = process.env.CONFERENCE_API_BASE_URL?.trim();
-      let entry = WHITELIST_PLACEHOLDER;
-      if (configured) {
-        try {
-          entry = whitelistEntry(configured) ?? WHITELIST_PLACEHOLDER;
-        } catch (e) {
-          this.error(e.message);
-        }
-        if (entry === WHITELIST_PLACEHOLDER) {
-          this.warn(
-            `CONFERENCE_API_BASE_URL is a loopback URL; urlFetchWhitelist keeps ${WHITELIST_PLACEHOLDER}`,
-          );
-        }
+      if (whitelist[0] === WHITELIST_PLACEHOLDER && process.env.CONFERENCE_API_BASE_URL?.trim()) {
+        this.warn(
+          `CONFERENCE_API_BASE_URL is a loopback URL; urlFetchWhitelist keeps ${WHITELIST_PLACEHOLDER}`,
+        );
       }
-      whitelist = [entry];
     },
     renderChunk(code) {
       const occurrences = code.split(WHITELIST_MARKER).length - 1;
@@ -113,17 +108,33 @@ function gasManifest(src = 'appsscript.json') {
   };
 }
 
-module.exports = {
+/**
+ * The allowlist from CONFERENCE_API_BASE_URL, checked before rollup starts: a bad value ends the build with the
+ * one line that says why (exit 1), instead of a plugin error wrapped in rollup's stack trace.
+ */
+function configuredWhitelist() {
+  const configured = process.env.CONFERENCE_API_BASE_URL?.trim();
+  if (!configured) return [WHITELIST_PLACEHOLDER];
+  try {
+    return [whitelistEntry(configured) ?? WHITELIST_PLACEHOLDER];
+  } catch (e) {
+    process.stderr.write(`build refused: ${e.message}\n`);
+    process.exit(1);
+  }
+}
+
+// A function: rollup calls it only when it builds, so tests can require the helpers below without a check firing.
+module.exports = () => ({
   input: 'src/index.ts',
   output: { dir: 'dist', entryFileNames: 'Code.js', format: 'es', inlineDynamicImports: true },
   plugins: [
     typescript({ tsconfig: './tsconfig.json', noEmitOnError: true }),
     gasStripExports(),
-    gasManifest(),
+    gasManifest(configuredWhitelist()),
   ],
-};
+});
 
-// Non-enumerable: rollup reads every enumerable key of the config as an option; tests require these helpers.
+// Helpers for tests (non-enumerable, so nothing mistakes them for options).
 Object.defineProperties(module.exports, {
   WHITELIST_PLACEHOLDER: { value: WHITELIST_PLACEHOLDER, enumerable: false },
   whitelistEntry: { value: whitelistEntry, enumerable: false },

@@ -66,7 +66,8 @@ describe('urlFetchWhitelist generated at build time', () => {
 
   it('validates and normalises each kind of value', async () => {
     const cases: Array<[string, string | null | RegExp]> = [
-      ['https://conf.example.com', 'https://conf.example.com/'],
+      ['https://conf.example.com', /needs a path/],
+      ['https://conf.example.com/', /needs a path/],
       ['https://conf.example.com/api//', 'https://conf.example.com/api/'],
       ['https://conf.example.com:8443/v', 'https://conf.example.com:8443/v/'],
       ['http://127.0.0.1:8787', null],
