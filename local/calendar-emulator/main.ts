@@ -9,7 +9,7 @@ import { startServer } from './http/server';
 
 const usage = `usage: npm run emulator -- --port <port> [--time-zone UTC] [--bare-errors]
   [--no-orderby-quirk] [--sync-token-max-age-ms N] [--updated-min-horizon-ms N]
-  [--max-instances N] [--body-limit BYTES] [--secret S] [--strict-params]`;
+  [--max-instances N] [--body-limit BYTES] [--secret S] [--strict-params] [--no-acl]`;
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n${usage}\n`);
@@ -37,6 +37,7 @@ async function main(): Promise<void> {
         'body-limit': { type: 'string' },
         secret: { type: 'string' },
         'strict-params': { type: 'boolean', default: false },
+        'no-acl': { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
       strict: true,
@@ -73,6 +74,7 @@ async function main(): Promise<void> {
       ),
       maxInstancesPerSeries: intOption('max-instances', values['max-instances'] as string | undefined),
       secret: values.secret as string | undefined,
+      enforceAcl: !values['no-acl'],
     },
   });
   let stopping = false;

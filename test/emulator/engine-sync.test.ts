@@ -160,7 +160,7 @@ describe('incremental results', () => {
   test('a token of another calendar, another engine, or a page token is a 400 "Invalid sync token value."', () => {
     const { engine } = newEngine();
     const other = new CalendarEngine({ secret: 'another-secret' });
-    const foreignCal = engine.list(A, 'bob@example.com').nextSyncToken;
+    const foreignCal = engine.list('bob@example.com', 'bob@example.com').nextSyncToken;
     const foreignEngine = other.list(A, 'primary').nextSyncToken;
     seed(engine, 3);
     const pageToken = engine.list(A, 'primary', { maxResults: 1 }).nextPageToken;
@@ -179,11 +179,11 @@ describe('token invalidation and expiry', () => {
   test('invalidateSyncTokens makes every earlier token of that calendar answer 410 fullSyncRequired', () => {
     const { engine } = newEngine();
     const mine = engine.list(A, 'primary').nextSyncToken;
-    const bobs = engine.list(A, 'bob@example.com').nextSyncToken;
+    const bobs = engine.list('bob@example.com', 'primary').nextSyncToken;
     engine.invalidateSyncTokens(A, 'primary');
     const e = catchError(() => engine.list(A, 'primary', { syncToken: mine }));
     expect([e.code, e.reason]).toEqual([410, 'fullSyncRequired']);
-    expect(engine.list(A, 'bob@example.com', { syncToken: bobs }).items).toEqual([]);
+    expect(engine.list('bob@example.com', 'primary', { syncToken: bobs }).items).toEqual([]);
     const fresh = engine.list(A, 'primary').nextSyncToken;
     expect(engine.list(A, 'primary', { syncToken: fresh }).items).toEqual([]);
   });

@@ -23,6 +23,12 @@ beforeAll(async () => {
 afterAll(async () => emu.close());
 beforeEach(() => emu.engine.reset());
 
+/** Bob lets Alice write to his calendar: events.move needs writer access to the destination. */
+const shareBobWithAlice = (
+  engine: { insertAcl: (a: string, c: string, b: unknown) => unknown },
+  role = 'writer',
+) => engine.insertAcl(B, B, { role, scope: { type: 'user', value: A } });
+
 const body = (extra: object = {}) => ({
   summary: 'Planning',
   start: timed('2025-04-01T09:00:00'),
@@ -35,9 +41,10 @@ test('the source feed shows the event cancelled, the destination feed shows it w
   const ev = (await alice.events.insert({ calendarId: 'primary', requestBody: body() })).data;
   const srcToken = (await alice.events.list({ calendarId: 'primary' })).data.nextSyncToken!;
   // Bob lets Alice write to his calendar so that she may move the event there.
-  await bobClient.acl
-    .insert({ calendarId: 'primary', requestBody: { role: 'writer', scope: { type: 'user', value: A } } })
-    .catch(() => undefined);
+  await bobClient.acl.insert({
+    calendarId: 'primary',
+    requestBody: { role: 'writer', scope: { type: 'user', value: A } },
+  });
   const dstToken = (await bobClient.events.list({ calendarId: 'primary' })).data.nextSyncToken!;
 
   const moved = await alice.events.move({ calendarId: 'primary', eventId: ev.id!, destination: B });
@@ -70,6 +77,7 @@ test('the source feed shows the event cancelled, the destination feed shows it w
 
 test('a source owner who is an attendee keeps an attendee copy; other attendees follow the new organizer', () => {
   const { engine } = newEngine();
+  shareBobWithAlice(engine);
   const ev = engine.insert(A, A, body({ attendees: [{ email: A }, { email: C }] }));
   engine.move(A, A, ev.id!, B);
   const left = engine.get(A, A, ev.id!);
@@ -86,6 +94,7 @@ test('a source owner who is an attendee keeps an attendee copy; other attendees 
 
 test('a series moves with its exceptions; an instance alone cannot be moved', async () => {
   const { engine } = newEngine();
+  shareBobWithAlice(engine);
   const series = engine.insert(A, A, body({ recurrence: ['RRULE:FREQ=DAILY;COUNT=3'] }));
   engine.patch(A, A, `${series.id}_20250402T140000Z`, { summary: 'special' });
   expect(() => engine.move(A, A, `${series.id}_20250403T140000Z`, B)).toThrow(
@@ -98,6 +107,7 @@ test('a series moves with its exceptions; an instance alone cannot be moved', as
 });
 
 test('errors: missing destination, unknown event, a duplicate id at the destination, a non-default event type', async () => {
+  shareBobWithAlice(emu.engine);
   const ev = (await alice.events.insert({ calendarId: 'primary', requestBody: body({ id: 'samedup01' }) }))
     .data;
   const noDest = await emu.raw(`/calendar/v3/calendars/primary/events/${ev.id}/move`, {
@@ -128,6 +138,7 @@ test('errors: missing destination, unknown event, a duplicate id at the destinat
 
 test('Apps Script form: Calendar.Events.move(calendarId, eventId, destination) and its error form', () => {
   const { engine } = newEngine();
+  shareBobWithAlice(engine);
   const Events = appsScriptEvents(engine, A);
   const ev = Events.insert(body(), 'primary');
   const moved = Events.move('primary', ev.id!, B, { fields: 'id,organizer' });
@@ -136,4 +147,20 @@ test('Apps Script form: Calendar.Events.move(calendarId, eventId, destination) a
   expect(() => Events.move('primary', 'nosuchevent', B)).toThrow(
     'API call to calendar.events.move failed with error: Not Found',
   );
+});
+
+test('the destination needs writer access: none is a 404, reader a 403 requiredAccessLevel', () => {
+  const { engine } = newEngine();
+  const ev = engine.insert(A, A, body());
+  expect(() => engine.move(A, A, ev.id!, B)).toThrow(expect.objectContaining({ code: 404 }));
+  shareBobWithAlice(engine, 'reader');
+  expect(() => engine.move(A, A, ev.id!, B)).toThrow(
+    expect.objectContaining({
+      code: 403,
+      reason: 'requiredAccessLevel',
+      message: 'You need to have writer access to this calendar.',
+    }),
+  );
+  // Nothing moved.
+  expect(engine.get(A, A, ev.id!).status).toBe('confirmed');
 });

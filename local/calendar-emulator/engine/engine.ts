@@ -10,6 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
+import { type AclRule, type CalendarMeta, Directory, type ListEntry, RANK, type Role } from './directory';
 import { Errors, GoogleApiError, toAppsScriptError } from './errors';
 import {
   continueRecurrence,
@@ -34,7 +35,14 @@ import {
 } from './time';
 import { type PageTokenPayload, type SyncTokenPayload, TokenCodec } from './tokens';
 import type {
+  AclList,
+  AclRuleResource,
   Attendee,
+  CalendarListEntryResource,
+  CalendarListList,
+  CalendarListParams,
+  CalendarResource,
+  CollectionParams,
   Conditions,
   EngineOptions,
   EventDateTime,
@@ -210,6 +218,10 @@ export class CalendarEngine {
   private lastUs = 0;
   private readonly ids: IdGenerator;
   private epoch = 1;
+  /** calendars' existence, metadata, ACLs and every user's calendar list */
+  private readonly dir = new Directory(() => this.nextUs());
+  /** per-call rendering context of a read: the `timeZone` parameter and the caller's role */
+  private view: { tz?: string; role: Role } = { role: 'owner' };
 
   constructor(options: EngineOptions = {}) {
     if (options.defaultTimeZone !== undefined && !isValidZone(options.defaultTimeZone))
@@ -227,6 +239,7 @@ export class CalendarEngine {
       isUser: options.isUser ?? (() => true),
       maxInstancesPerSeries: options.maxInstancesPerSeries ?? 730,
       keepConferenceDataOnUpdateV0: options.keepConferenceDataOnUpdateV0 ?? true,
+      enforceAcl: options.enforceAcl ?? true,
     };
   }
 
@@ -235,17 +248,46 @@ export class CalendarEngine {
   /** Empties every calendar. Tokens issued before answer 410 fullSyncRequired. */
   reset(): void {
     this.calendars.clear();
+    this.dir.clear();
     this.epoch++;
   }
 
   /** Every sync (and page) token issued so far for this calendar answers 410 fullSyncRequired. */
   invalidateSyncTokens(actor: string, calendarId: string): void {
-    this.calendar(this.resolve(actor, calendarId)).gen++;
+    const id = this.resolve(actor, calendarId);
+    if (!this.dir.meta(id)) throw Errors.notFound();
+    this.calendar(id).gen++;
   }
 
   /** Apps Script form of an API error (`GoogleJsonResponseException`), honouring the prefix switch. */
   toAppsScriptError(e: GoogleApiError, method: string): Error {
     return toAppsScriptError(e, method, this.options.appsScriptErrorPrefix);
+  }
+
+  /**
+   * Subscribes to changes: after each synchronous operation (coalesced in a microtask), `fn` gets the
+   * keys of what changed — `events:<calendarId>`, `acl:<calendarId>`, `calendar:<calendarId>`,
+   * `calendarList:<user>`. Push notifications (events.watch) and a local Apps Script runtime's
+   * EventUpdated triggers hang off this. Returns the unsubscribe function.
+   */
+  onChange(fn: (keys: string[]) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  private readonly listeners = new Set<(keys: string[]) => void>();
+  private pendingKeys = new Set<string>();
+
+  private notify(key: string): void {
+    if (this.listeners.size === 0) return;
+    if (this.pendingKeys.size === 0) {
+      queueMicrotask(() => {
+        const keys = [...this.pendingKeys];
+        this.pendingKeys = new Set();
+        for (const fn of this.listeners) fn(keys);
+      });
+    }
+    this.pendingKeys.add(key);
   }
 
   /** Counts for benchmarks and memory accounting. */
@@ -262,7 +304,11 @@ export class CalendarEngine {
   // ---------------------------------------------------------------- API: read
 
   list(actor: string, calendarId: string, params: ListParams = {}): EventsList {
-    const cal = this.calendar(this.resolve(actor, calendarId));
+    const cal = this.reading(actor, calendarId, params.timeZone);
+    return this.viewed(() => this.listIn(cal, params));
+  }
+
+  private listIn(cal: CalendarState, params: ListParams): EventsList {
     const max = this.maxResults(params.maxResults);
     if (params.syncToken !== undefined) return this.listIncremental(cal, params, max);
     if (params.orderBy !== undefined && params.orderBy !== 'startTime' && params.orderBy !== 'updated')
@@ -335,20 +381,26 @@ export class CalendarEngine {
     actor: string,
     calendarId: string,
     eventId: string,
-    _params: Record<string, unknown> = {},
+    params: Record<string, unknown> = {},
     cond: Conditions = {},
   ) {
-    const cal = this.calendar(this.resolve(actor, calendarId));
-    const entry = this.findEntry(cal, eventId);
-    if (!entry) throw Errors.notFound();
-    const rendered = this.renderEntry(entry, true, true);
-    if (cond.ifNoneMatch !== undefined && etagMatches(cond.ifNoneMatch, rendered.etag!))
-      throw Errors.notModified();
-    return rendered;
+    const cal = this.reading(actor, calendarId, params.timeZone as string | undefined);
+    return this.viewed(() => {
+      const entry = this.findEntry(cal, eventId);
+      if (!entry) throw Errors.notFound();
+      const rendered = this.present(this.renderEntry(entry, true, true));
+      if (cond.ifNoneMatch !== undefined && etagMatches(cond.ifNoneMatch, rendered.etag!))
+        throw Errors.notModified();
+      return rendered;
+    });
   }
 
   instances(actor: string, calendarId: string, eventId: string, params: InstancesParams = {}): EventsList {
-    const cal = this.calendar(this.resolve(actor, calendarId));
+    const cal = this.reading(actor, calendarId, params.timeZone);
+    return this.viewed(() => this.instancesIn(cal, eventId, params));
+  }
+
+  private instancesIn(cal: CalendarState, eventId: string, params: InstancesParams): EventsList {
     const master = cal.byId.get(eventId);
     if (!master || master.masterId) throw Errors.notFound();
     if (master.status === 'cancelled') throw Errors.deleted();
@@ -400,8 +452,8 @@ export class CalendarEngine {
     forcedId?: string,
   ): EventResource {
     checkEventTypes(body);
-    const calId = this.resolve(actor, calendarId);
-    const cal = this.calendar(calId);
+    const cal = this.writing(actor, calendarId);
+    const calId = cal.id;
     let id: string;
     if (forcedId) id = forcedId;
     else if (body.id !== undefined && body.id !== null) {
@@ -415,7 +467,7 @@ export class CalendarEngine {
     const data: EventResource = {};
     for (const k of WRITABLE) if (body[k] !== undefined && body[k] !== null) data[k] = clone(body[k]);
     data.creator = { email: normalizeEmail(actor) };
-    data.organizer = { email: calId };
+    data.organizer = this.organizerOf(calId);
     data.iCalUID = typeof body.iCalUID === 'string' && body.iCalUID ? body.iCalUID : `${id}@google.com`;
     data.sequence = typeof body.sequence === 'number' ? body.sequence : 0;
     if (!data.reminders) data.reminders = { useDefault: true };
@@ -434,7 +486,7 @@ export class CalendarEngine {
       startMs: 0,
       endMs: 0,
       allDay: false,
-      zone: this.options.defaultTimeZone,
+      zone: this.tzOf(calId),
       organizerCal: calId,
     };
     delete data.status;
@@ -478,7 +530,7 @@ export class CalendarEngine {
     _params: WriteParams = {},
     cond: Conditions = {},
   ): void {
-    const cal = this.calendar(this.resolve(actor, calendarId));
+    const cal = this.writing(actor, calendarId);
     const entry = this.findEntry(cal, eventId);
     if (!entry) throw Errors.notFound();
     this.checkIfMatch(entry, cond);
@@ -529,7 +581,7 @@ export class CalendarEngine {
    * cope with split series.
    */
   splitSeries(actor: string, calendarId: string, instanceId: string, changes: Record<string, unknown> = {}) {
-    const cal = this.calendar(this.resolve(actor, calendarId));
+    const cal = this.writing(actor, calendarId);
     const entry = this.findEntry(cal, instanceId);
     if (!entry?.occ || entry.ev.status === 'cancelled') throw Errors.notFound();
     checkEventTypes(changes);
@@ -575,7 +627,7 @@ export class CalendarEngine {
     _params: WriteParams = {},
   ): EventResource {
     if (typeof destination !== 'string' || destination === '') throw Errors.requiredParameter('destination');
-    const src = this.calendar(this.resolve(actor, calendarId));
+    const src = this.writing(actor, calendarId);
     const dstId = this.resolve(actor, destination);
     const ev = src.byId.get(eventId);
     if (!ev) {
@@ -589,7 +641,7 @@ export class CalendarEngine {
     if (type !== 'default')
       throw Errors.eventTypeRestriction(`Events of type ${type} cannot be moved to another calendar.`);
     if (dstId === src.id) return this.render(ev, true, true);
-    const dst = this.calendar(dstId);
+    const dst = this.writing(actor, dstId);
     const family = [ev, ...(src.exceptions.get(ev.id)?.values() ?? [])];
     for (const s of family) {
       const there = dst.byId.get(s.id);
@@ -650,7 +702,287 @@ export class CalendarEngine {
 
   /** The organizer field for events organized by a calendar (a secondary calendar also shows its name). */
   private organizerOf(calendarId: string): { email: string; displayName?: string } {
-    return { email: calendarId };
+    const meta = this.dir.meta(calendarId);
+    // A secondary calendar organizes under its name (fixtures §4.1: "displayName": "Pending Approval").
+    return meta && !meta.primary ? { email: calendarId, displayName: meta.summary } : { email: calendarId };
+  }
+
+  // ---------------------------------------------------------------- API: calendars
+
+  getCalendar(actor: string, calendarId: string): CalendarResource {
+    const { id } = this.access(actor, calendarId);
+    return this.renderCalendar(this.dir.meta(id)!);
+  }
+
+  /** calendars.insert: a secondary calendar `c_<id>@group.calendar.google.com`, owned by the caller. */
+  insertCalendar(actor: string, body: unknown): CalendarResource {
+    if (!isObject(body)) throw Errors.required('Missing title.');
+    let id: string;
+    do id = `c_${this.ids.next()}@group.calendar.google.com`;
+    while (this.dir.metas.has(id));
+    const meta = this.dir.createSecondary(normalizeEmail(actor), id, body);
+    this.calendar(id);
+    this.notify(`calendarList:${meta.owner}`);
+    return this.renderCalendar(meta);
+  }
+
+  updateCalendar(actor: string, calendarId: string, body: unknown, kind: 'patch' | 'update' = 'update') {
+    const cal = this.writing(actor, calendarId, 'owner');
+    if (!isObject(body)) throw Errors.badRequest();
+    const meta = this.dir.updateCalendar(cal.id, body, kind);
+    this.notify(`calendar:${cal.id}`);
+    return this.renderCalendar(meta);
+  }
+
+  patchCalendar(actor: string, calendarId: string, body: unknown): CalendarResource {
+    return this.updateCalendar(actor, calendarId, body, 'patch');
+  }
+
+  /** calendars.delete: secondary calendars only (Google: use calendars.clear for a primary one). */
+  deleteCalendar(actor: string, calendarId: string): void {
+    const cal = this.writing(actor, calendarId, 'owner');
+    if (this.dir.meta(cal.id)!.primary)
+      throw Errors.invalid('The primary calendar cannot be deleted; use calendars.clear to empty it.');
+    this.dir.deleteSecondary(cal.id);
+    this.calendars.delete(cal.id);
+    this.notify(`calendar:${cal.id}`);
+  }
+
+  /** calendars.clear: deletes every event of a primary calendar (each deletion is a change, as usual). */
+  clearCalendar(actor: string, calendarId: string): void {
+    const cal = this.writing(actor, calendarId, 'owner');
+    if (!this.dir.meta(cal.id)!.primary)
+      throw Errors.invalid('Only a primary calendar can be cleared; delete a secondary calendar instead.');
+    for (const ev of [...cal.events]) {
+      if (ev.masterId || ev.status === 'cancelled') continue;
+      this.delete(actor, cal.id, ev.id);
+    }
+  }
+
+  private renderCalendar(meta: CalendarMeta): CalendarResource {
+    const out: CalendarResource = {
+      kind: 'calendar#calendar',
+      etag: opaqueEtag(meta.us),
+      id: meta.id,
+      summary: meta.summary,
+    };
+    if (meta.description !== undefined) out.description = meta.description;
+    if (meta.location !== undefined) out.location = meta.location;
+    out.timeZone = this.tzOf(meta.id);
+    out.conferenceProperties = { allowedConferenceSolutionTypes: ['hangoutsMeet'] };
+    return out;
+  }
+
+  // ---------------------------------------------------------------- API: ACL
+
+  listAcl(actor: string, calendarId: string, params: CollectionParams = {}): AclList {
+    const cal = this.writing(actor, calendarId, 'owner');
+    const meta = this.dir.meta(cal.id)!;
+    const page = this.collectionPage([...meta.acl.values()], params, `acl:${cal.id}`);
+    return {
+      kind: 'calendar#acl',
+      etag: opaqueEtag(meta.us),
+      ...page.tokens,
+      items: page.items.map((r) => this.renderRule(r)),
+    };
+  }
+
+  getAcl(actor: string, calendarId: string, ruleId: string): AclRuleResource {
+    const cal = this.writing(actor, calendarId, 'owner');
+    const rule = this.dir.meta(cal.id)!.acl.get(ruleId);
+    if (!rule || rule.deleted) throw Errors.notFound();
+    return this.renderRule(rule);
+  }
+
+  insertAcl(actor: string, calendarId: string, body: unknown): AclRuleResource {
+    const cal = this.writing(actor, calendarId, 'owner');
+    if (!isObject(body)) throw Errors.badRequest();
+    const rule = this.dir.putRule(cal.id, body);
+    this.notify(`acl:${cal.id}`);
+    return this.renderRule(rule);
+  }
+
+  updateAcl(
+    actor: string,
+    calendarId: string,
+    ruleId: string,
+    body: unknown,
+    kind: 'patch' | 'update' = 'update',
+  ) {
+    const cal = this.writing(actor, calendarId, 'owner');
+    if (!isObject(body)) throw Errors.badRequest();
+    const old = this.dir.meta(cal.id)!.acl.get(ruleId);
+    const merged =
+      kind === 'patch' && old ? { role: old.role, ...body, scope: body.scope ?? old.scope } : body;
+    const rule = this.dir.putRule(cal.id, merged, ruleId);
+    this.notify(`acl:${cal.id}`);
+    return this.renderRule(rule);
+  }
+
+  patchAcl(actor: string, calendarId: string, ruleId: string, body: unknown): AclRuleResource {
+    return this.updateAcl(actor, calendarId, ruleId, body, 'patch');
+  }
+
+  deleteAcl(actor: string, calendarId: string, ruleId: string): void {
+    const cal = this.writing(actor, calendarId, 'owner');
+    this.dir.deleteRule(cal.id, ruleId);
+    this.notify(`acl:${cal.id}`);
+  }
+
+  private renderRule(r: AclRule): AclRuleResource {
+    // A deleted rule, as an incremental listing shows it: its role is "none".
+    return {
+      kind: 'calendar#aclRule',
+      etag: opaqueEtag(r.us),
+      id: r.id,
+      scope: { ...r.scope },
+      role: r.deleted ? 'none' : r.role,
+    };
+  }
+
+  // ---------------------------------------------------------------- API: calendarList
+
+  listCalendarList(actor: string, params: CalendarListParams = {}): CalendarListList {
+    const user = normalizeEmail(actor);
+    const min = params.minAccessRole;
+    if (min !== undefined && !(min in RANK && min !== 'none')) throw Errors.invalidParameter('minAccessRole');
+    const visible = this.dir.listOf(user).filter((e) => {
+      if (!this.dir.meta(e.id)) return false;
+      if (e.deleted) return true;
+      const role = this.listRole(user, e.id);
+      if (role === 'none') return false;
+      if (min && RANK[role] < RANK[min as Role]) return false;
+      return params.showHidden || !e.hidden || params.syncToken !== undefined;
+    });
+    const page = this.collectionPage(visible, params, `calendarList:${user}`, 250, 100);
+    return {
+      kind: 'calendar#calendarList',
+      etag: opaqueEtag(Math.max(0, ...visible.map((e) => e.us))),
+      ...page.tokens,
+      items: page.items.map((e) => this.renderListEntry(user, e)),
+    };
+  }
+
+  getCalendarListEntry(actor: string, calendarId: string): CalendarListEntryResource {
+    const user = normalizeEmail(actor);
+    const id = this.resolve(actor, calendarId);
+    const e = this.dir.entry(user, id);
+    if (!e || !this.dir.meta(id) || this.listRole(user, id) === 'none') throw Errors.notFound();
+    return this.renderListEntry(user, e);
+  }
+
+  insertCalendarListEntry(actor: string, body: unknown): CalendarListEntryResource {
+    if (!isObject(body) || typeof body.id !== 'string') throw Errors.required('Missing calendar id.');
+    const user = normalizeEmail(actor);
+    const { id } = this.access(actor, body.id);
+    const e = this.dir.addToList(user, id, body);
+    this.notify(`calendarList:${user}`);
+    return this.renderListEntry(user, e);
+  }
+
+  updateCalendarListEntry(
+    actor: string,
+    calendarId: string,
+    body: unknown,
+    kind: 'patch' | 'update' = 'update',
+  ): CalendarListEntryResource {
+    const user = normalizeEmail(actor);
+    const id = this.resolve(actor, calendarId);
+    if (!this.dir.meta(id) || this.listRole(user, id) === 'none') throw Errors.notFound();
+    if (!isObject(body)) throw Errors.badRequest();
+    const e = this.dir.updateEntry(user, id, body, kind);
+    this.notify(`calendarList:${user}`);
+    return this.renderListEntry(user, e);
+  }
+
+  patchCalendarListEntry(actor: string, calendarId: string, body: unknown): CalendarListEntryResource {
+    return this.updateCalendarListEntry(actor, calendarId, body, 'patch');
+  }
+
+  deleteCalendarListEntry(actor: string, calendarId: string): void {
+    const user = normalizeEmail(actor);
+    this.dir.removeFromList(user, this.resolve(actor, calendarId));
+    this.notify(`calendarList:${user}`);
+  }
+
+  private listRole(user: string, id: string): Role {
+    return this.options.enforceAcl ? this.dir.role(user, id) : 'owner';
+  }
+
+  private renderListEntry(user: string, e: ListEntry): CalendarListEntryResource {
+    if (e.deleted)
+      return { kind: 'calendar#calendarListEntry', etag: opaqueEtag(e.us), id: e.id, deleted: true };
+    const meta = this.dir.meta(e.id)!;
+    const role = this.listRole(user, e.id);
+    const out: CalendarListEntryResource = {
+      kind: 'calendar#calendarListEntry',
+      etag: opaqueEtag(Math.max(e.us, meta.us)),
+      id: e.id,
+      summary: meta.summary,
+    };
+    if (meta.description !== undefined) out.description = meta.description;
+    if (meta.location !== undefined) out.location = meta.location;
+    out.timeZone = this.tzOf(e.id);
+    if (e.summaryOverride !== undefined) out.summaryOverride = e.summaryOverride;
+    out.colorId = e.colorId ?? '14';
+    out.backgroundColor = e.backgroundColor ?? '#9fe1e7';
+    out.foregroundColor = e.foregroundColor ?? '#000000';
+    if (e.hidden) out.hidden = true;
+    out.selected = e.selected ?? true;
+    out.accessRole = role;
+    out.defaultReminders = e.defaultReminders ?? [];
+    if (e.notificationSettings) out.notificationSettings = e.notificationSettings;
+    if (meta.primary && e.id === user) out.primary = true;
+    out.conferenceProperties = { allowedConferenceSolutionTypes: ['hangoutsMeet'] };
+    return out;
+  }
+
+  /**
+   * Paging and incremental sync of a small collection (ACL rules, calendar list): items in a stable
+   * order, page tokens by offset, a sync token carrying the latest change time it has seen, so an
+   * incremental listing returns what changed after it, deletions included.
+   */
+  private collectionPage<T extends { us: number; deleted?: boolean }>(
+    all: T[],
+    params: CollectionParams,
+    scope: string,
+    cap = 250,
+    dflt = 100,
+  ): { items: T[]; tokens: { nextPageToken?: string; nextSyncToken?: string } } {
+    const max = params.maxResults === undefined ? dflt : params.maxResults;
+    if (!Number.isInteger(max) || max < 1) throw Errors.invalidParameter('maxResults');
+    let since: number | undefined;
+    if (params.syncToken !== undefined) {
+      const t = this.tokens.decode(params.syncToken);
+      if (t?.k !== 'l' || t.c !== scope) throw Errors.invalidSyncToken();
+      if (t.e !== this.epoch) throw Errors.fullSyncRequired();
+      since = t.u;
+    }
+    const latest = Math.max(0, ...all.map((x) => x.us));
+    const matching = all.filter((x) =>
+      since !== undefined ? x.us > since : params.showDeleted || !x.deleted,
+    );
+    let from = 0;
+    let snapshot = latest;
+    if (params.pageToken !== undefined) {
+      const t = this.tokens.decode(params.pageToken);
+      if (t?.k !== 'l' || t.c !== `${scope}#page` || t.i === undefined) throw Errors.invalidPageToken();
+      from = t.i;
+      snapshot = t.u;
+    }
+    const items = matching.slice(from, from + Math.min(max, cap));
+    const next = from + items.length;
+    const tokens: { nextPageToken?: string; nextSyncToken?: string } = {};
+    if (next < matching.length)
+      tokens.nextPageToken = this.tokens.encode({
+        k: 'l',
+        c: `${scope}#page`,
+        u: snapshot,
+        i: next,
+        e: this.epoch,
+      });
+    else tokens.nextSyncToken = this.tokens.encode({ k: 'l', c: scope, u: snapshot, e: this.epoch });
+    return { items, tokens };
   }
 
   // ---------------------------------------------------------------- internals: writes
@@ -664,7 +996,7 @@ export class CalendarEngine {
     cond: Conditions,
     kind: 'update' | 'patch',
   ): EventResource {
-    const cal = this.calendar(this.resolve(actor, calendarId));
+    const cal = this.writing(actor, calendarId);
     const entry = this.findEntry(cal, eventId);
     if (!entry) throw Errors.notFound();
     this.checkIfMatch(entry, cond);
@@ -822,6 +1154,7 @@ export class CalendarEngine {
     for (const c of this.calendars.values())
       if (c.id !== org.cal.id && c.byId.get(org.id)?.organizerCal === org.cal.id) holders.add(c.id);
     for (const email of holders) {
+      if (!this.dir.meta(email)) continue; // an address that is no calendar (e.g. a deleted secondary)
       const cal = this.calendar(email);
       let copy = cal.byId.get(org.id);
       if (copy && copy.organizerCal !== org.cal.id) continue; // an unrelated event with the same id
@@ -976,8 +1309,9 @@ export class CalendarEngine {
   private computeTiming(ev: Stored): void {
     const d = ev.data;
     const recurring = !!d.recurrence && d.recurrence.length > 0 && !ev.masterId;
-    const start = normalizeWhen(d.start, 'start', this.options.defaultTimeZone, recurring);
-    const end = normalizeWhen(d.end, 'end', this.options.defaultTimeZone, recurring);
+    const calZone = this.tzOf(ev.cal.id);
+    const start = normalizeWhen(d.start, 'start', calZone, recurring);
+    const end = normalizeWhen(d.end, 'end', calZone, recurring);
     if (!!start.date !== !!end.date) throw Errors.invalid('Invalid end time.', 'end');
     if (end.ms < start.ms || (start.date && end.ms === start.ms)) throw Errors.timeRangeEmpty('end');
     d.start = start.value;
@@ -986,8 +1320,8 @@ export class CalendarEngine {
     ev.endMs = end.ms;
     ev.allDay = !!start.date;
     ev.date = start.date;
-    ev.zone = d.start.timeZone ?? this.options.defaultTimeZone;
-    if (ev.allDay) ev.zone = this.options.defaultTimeZone;
+    ev.zone = d.start.timeZone ?? calZone;
+    if (ev.allDay) ev.zone = calZone;
     ev.rec = recurring ? parseRecurrence(d.recurrence!) : undefined;
     if (!recurring && !ev.masterId) delete d.recurrence;
   }
@@ -1002,6 +1336,7 @@ export class CalendarEngine {
     ev.cal.log.push(ev.id);
     ev.logPos = ev.cal.log.length;
     ev.cal.updatedMs = Math.floor(us / 1000);
+    this.notify(`events:${ev.cal.id}`);
   }
 
   private touchTogether(evs: Stored[]): void {
@@ -1291,11 +1626,11 @@ export class CalendarEngine {
     return {
       kind: 'calendar#events',
       etag: collectionEtag(cal),
-      summary: cal.id,
-      description: '',
+      summary: this.dir.meta(cal.id)?.summary ?? cal.id,
+      description: this.dir.meta(cal.id)?.description ?? '',
       updated: formatUpdated(cal.updatedMs),
-      timeZone: this.options.defaultTimeZone,
-      accessRole: 'owner',
+      timeZone: this.view.tz ?? this.tzOf(cal.id),
+      accessRole: this.view.role,
       defaultReminders: [],
       items,
     };
@@ -1308,21 +1643,105 @@ export class CalendarEngine {
     return normalizeEmail(calendarId === 'primary' ? actor : calendarId);
   }
 
+  /** The stored state of a calendar that exists (a virtual primary is stored from now on). */
   private calendar(id: string): CalendarState {
     let cal = this.calendars.get(id);
     if (!cal) {
-      cal = {
-        id,
-        events: [],
-        byId: new Map(),
-        log: [],
-        gen: 0,
-        updatedMs: this.options.now(),
-        exceptions: new Map(),
-      };
+      this.dir.ensure(id);
+      cal = this.emptyState(id);
       this.calendars.set(id, cal);
     }
     return cal;
+  }
+
+  private emptyState(id: string): CalendarState {
+    return {
+      id,
+      events: [],
+      byId: new Map(),
+      log: [],
+      gen: 0,
+      updatedMs: this.options.now(),
+      exceptions: new Map(),
+    };
+  }
+
+  private tzOf(calendarId: string): string {
+    return this.dir.metas.get(calendarId)?.timeZone ?? this.options.defaultTimeZone;
+  }
+
+  /** The caller's role on an existing calendar; 404 when it does not exist or they may not even see it. */
+  private access(actor: string, calendarId: string): { id: string; role: Role } {
+    const id = this.resolve(actor, calendarId);
+    if (!this.dir.meta(id)) throw Errors.notFound();
+    const role = this.options.enforceAcl ? this.dir.role(normalizeEmail(actor), id) : 'owner';
+    if (role === 'none') throw Errors.notFound();
+    return { id, role };
+  }
+
+  /**
+   * A calendar to read: its stored state, or an empty one that is not stored (a read never creates
+   * state). Sets the view (role, `timeZone` parameter) that `viewed` clears after rendering.
+   */
+  private reading(actor: string, calendarId: string, tz?: string): CalendarState {
+    const { id, role } = this.access(actor, calendarId);
+    if (tz !== undefined && !isValidZone(tz)) throw Errors.invalidParameter('timeZone', 'Invalid time zone.');
+    this.view = { tz, role };
+    return this.calendars.get(id) ?? this.emptyState(id);
+  }
+
+  /** A calendar to write: the caller needs `need` (Google's 403 requiredAccessLevel below it). */
+  private writing(actor: string, calendarId: string, need: 'writer' | 'owner' = 'writer'): CalendarState {
+    const { id, role } = this.access(actor, calendarId);
+    if (RANK[role] < RANK[need]) throw Errors.requiredAccessLevel(need);
+    return this.calendar(id);
+  }
+
+  /** Runs a read with the view set by `reading`, and applies it to what it returns. */
+  private viewed<T>(fn: () => T): T {
+    try {
+      const out = fn() as unknown;
+      if (out && typeof out === 'object' && Array.isArray((out as EventsList).items)) {
+        const list = out as EventsList;
+        list.items = list.items.map((e) => this.present(e));
+      }
+      return out as T;
+    } finally {
+      this.view = { role: 'owner' };
+    }
+  }
+
+  /**
+   * What the caller may see of an event: a free/busy reader sees only when it is (and a reader the
+   * same of a private event); a requested `timeZone` rewrites the times that carry no zone of their own.
+   */
+  private present(e: EventResource): EventResource {
+    const { role, tz } = this.view;
+    let out = e;
+    const priv = e.visibility === 'private' || e.visibility === 'confidential';
+    if ((role === 'freeBusyReader' || (role === 'reader' && priv)) && e.status !== 'cancelled') {
+      out = {};
+      for (const k of [
+        'kind',
+        'etag',
+        'id',
+        'status',
+        'updated',
+        'start',
+        'end',
+        'recurringEventId',
+        'originalStartTime',
+      ])
+        if (e[k] !== undefined) out[k] = e[k];
+    }
+    if (tz) {
+      for (const k of ['start', 'end', 'originalStartTime'] as const) {
+        const w = out[k] as EventDateTime | undefined;
+        if (w?.dateTime && !w.timeZone)
+          out[k] = { ...w, dateTime: formatDateTime(parseRfc3339(w.dateTime), tz) };
+      }
+    }
+    return out;
   }
 
   private exceptionsOf(cal: CalendarState, masterId: string): Map<number | string, Stored> {
@@ -1488,3 +1907,12 @@ function collectionEtag(cal: CalendarState): string {
 }
 
 export { GoogleApiError };
+
+/** An opaque quoted etag derived from a change time (calendars, ACL rules, list entries). */
+function opaqueEtag(us: number): string {
+  return `"${Buffer.from(String(us)).toString('base64url')}"`;
+}
+
+function isObject(v: unknown): v is Record<string, any> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

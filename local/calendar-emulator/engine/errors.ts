@@ -114,6 +114,9 @@ export const Errors = {
     err(400, 'calendar', 'cannotChangeOrganizer', 'Cannot change the organizer of this event.'),
   /** Only default events can be moved (events.move reference); reason and wording unconfirmed. */
   eventTypeRestriction: (message: string) => err(400, 'calendar', 'eventTypeRestriction', message),
+  /** acl changes to the calendar owner's own rule (reason as Google names it; wording unconfirmed). */
+  cannotChangeOwnAcl: () =>
+    err(400, 'calendar', 'cannotChangeOwnAcl', 'Cannot change your own access level.'),
   /** A route of the 38 v3 methods the emulator does not serve: distinct from a 404 for a wrong id. */
   notImplemented: (method: string) =>
     err(

@@ -37,7 +37,16 @@ export interface PageTokenPayload {
   t: number;
 }
 
-export type TokenPayload = SyncTokenPayload | PageTokenPayload;
+/** A token of a small collection (ACL, calendar list): `u` the latest change time seen, `i` a page offset. */
+export interface CollectionTokenPayload {
+  k: 'l';
+  c: string;
+  u: number;
+  i?: number;
+  e: number;
+}
+
+export type TokenPayload = SyncTokenPayload | PageTokenPayload | CollectionTokenPayload;
 
 export class TokenCodec {
   constructor(private readonly secret: string) {}
@@ -62,7 +71,7 @@ export class TokenCodec {
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
     try {
       const payload = JSON.parse(Buffer.from(data, 'base64url').toString('utf8'));
-      return payload && (payload.k === 's' || payload.k === 'p') ? payload : undefined;
+      return payload && (payload.k === 's' || payload.k === 'p' || payload.k === 'l') ? payload : undefined;
     } catch {
       return undefined;
     }

@@ -128,4 +128,82 @@ export interface EngineOptions {
   maxInstancesPerSeries?: number;
   /** update (PUT) with conferenceDataVersion 0 keeps existing conferenceData (UNCONFIRMED in Google). Default true. */
   keepConferenceDataOnUpdateV0?: boolean;
+  /**
+   * ACLs are enforced: a user sees another's calendar only through an ACL rule (404 without one,
+   * 403 requiredAccessLevel below the role a method needs). Default true; false = everyone is owner
+   * of every calendar (the behaviour before ACLs existed).
+   */
+  enforceAcl?: boolean;
+}
+
+/** Paging and sync parameters of acl.list / calendarList.list. */
+export interface CollectionParams {
+  maxResults?: number;
+  pageToken?: string;
+  showDeleted?: boolean;
+  syncToken?: string;
+}
+
+export interface CalendarListParams extends CollectionParams {
+  minAccessRole?: string;
+  showHidden?: boolean;
+  showOwnOrganizationOnly?: boolean;
+}
+
+/** A `calendar#calendar` resource. */
+export interface CalendarResource {
+  kind: 'calendar#calendar';
+  etag: string;
+  id: string;
+  summary: string;
+  description?: string;
+  location?: string;
+  timeZone?: string;
+  conferenceProperties?: { allowedConferenceSolutionTypes: string[] };
+}
+
+export interface CalendarListEntryResource {
+  kind: 'calendar#calendarListEntry';
+  etag: string;
+  id: string;
+  summary?: string;
+  description?: string;
+  location?: string;
+  timeZone?: string;
+  summaryOverride?: string;
+  colorId?: string;
+  backgroundColor?: string;
+  foregroundColor?: string;
+  hidden?: boolean;
+  selected?: boolean;
+  accessRole?: string;
+  defaultReminders?: { method: string; minutes: number }[];
+  notificationSettings?: { notifications: { type: string; method: string }[] };
+  primary?: boolean;
+  deleted?: boolean;
+  conferenceProperties?: { allowedConferenceSolutionTypes: string[] };
+}
+
+export interface CalendarListList {
+  kind: 'calendar#calendarList';
+  etag: string;
+  nextPageToken?: string;
+  nextSyncToken?: string;
+  items: CalendarListEntryResource[];
+}
+
+export interface AclRuleResource {
+  kind: 'calendar#aclRule';
+  etag: string;
+  id: string;
+  scope: { type: string; value?: string };
+  role: string;
+}
+
+export interface AclList {
+  kind: 'calendar#acl';
+  etag: string;
+  nextPageToken?: string;
+  nextSyncToken?: string;
+  items: AclRuleResource[];
 }

@@ -186,6 +186,38 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance & { en
       const { destination, ...rest } = q;
       return engine.move(bearer(req), req.params.calendarId, req.params.eventId, destination, rest);
     },
+    'calendars.get': (req) => engine.getCalendar(bearer(req), req.params.calendarId),
+    'calendars.insert': (req) => engine.insertCalendar(bearer(req), req.body),
+    'calendars.update': (req) => engine.updateCalendar(bearer(req), req.params.calendarId, req.body),
+    'calendars.patch': (req) => engine.patchCalendar(bearer(req), req.params.calendarId, req.body),
+    'calendars.delete': (req, reply) => {
+      engine.deleteCalendar(bearer(req), req.params.calendarId);
+      return reply.code(204).send();
+    },
+    'calendars.clear': (req, reply) => {
+      engine.clearCalendar(bearer(req), req.params.calendarId);
+      return reply.code(204).send();
+    },
+    'acl.list': (req, _r, q) => engine.listAcl(bearer(req), req.params.calendarId, q),
+    'acl.get': (req) => engine.getAcl(bearer(req), req.params.calendarId, req.params.ruleId),
+    'acl.insert': (req) => engine.insertAcl(bearer(req), req.params.calendarId, req.body),
+    'acl.update': (req) => engine.updateAcl(bearer(req), req.params.calendarId, req.params.ruleId, req.body),
+    'acl.patch': (req) => engine.patchAcl(bearer(req), req.params.calendarId, req.params.ruleId, req.body),
+    'acl.delete': (req, reply) => {
+      engine.deleteAcl(bearer(req), req.params.calendarId, req.params.ruleId);
+      return reply.code(204).send();
+    },
+    'calendarList.list': (req, _r, q) => engine.listCalendarList(bearer(req), q),
+    'calendarList.get': (req) => engine.getCalendarListEntry(bearer(req), req.params.calendarId),
+    'calendarList.insert': (req) => engine.insertCalendarListEntry(bearer(req), req.body),
+    'calendarList.update': (req) =>
+      engine.updateCalendarListEntry(bearer(req), req.params.calendarId, req.body),
+    'calendarList.patch': (req) =>
+      engine.patchCalendarListEntry(bearer(req), req.params.calendarId, req.body),
+    'calendarList.delete': (req, reply) => {
+      engine.deleteCalendarListEntry(bearer(req), req.params.calendarId);
+      return reply.code(204).send();
+    },
   };
 
   const register = (m: MethodSpec) => {
