@@ -4,6 +4,8 @@
  * around a ConferenceStore. `server.ts` listens; `main.ts` is the CLI.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { type IncomingMessage, METHODS } from 'node:http';
+import type { Duplex } from 'node:stream';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import {
   CONFERENCE_ID_PATTERN,
@@ -41,6 +43,8 @@ export interface ConferenceAppOptions {
   /** Clock and id source, injectable for tests. */
   now?: () => Date;
   newId?: () => string;
+  /** How long a client may take to send a request; see DEFAULT_TIMEOUTS. */
+  timeouts?: Partial<ServerTimeouts>;
   /**
    * Fastify's request log, to stderr so stdout keeps its one listening line. Requests are logged without
    * headers (fastify's default serializer), and the Authorization header is redacted besides. Default off.
@@ -48,8 +52,38 @@ export interface ConferenceAppOptions {
   logger?: boolean;
 }
 
+/** Limits on slow clients (slow-loris): each one ends with the connection closed, not left open. */
+export interface ServerTimeouts {
+  /** From the connection's first byte (or the end of the previous request) to the end of the headers. */
+  headersMs: number;
+  /** From the same start to the last byte of the body. */
+  requestMs: number;
+  /** An idle keep-alive connection between requests. */
+  keepAliveMs: number;
+}
+export const DEFAULT_TIMEOUTS: ServerTimeouts = { headersMs: 10_000, requestMs: 30_000, keepAliveMs: 5_000 };
+
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
-const ROUTE_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * An answer written straight to the socket, for requests fastify never sees (parser errors, timeouts, CONNECT),
+ * with the spec's error body; then the connection is closed. HTTP sockets are half-open, so end() alone would
+ * keep the descriptor for as long as the client keeps its side open — exactly what a slow-loris client does —
+ * hence the destroy once written, and after a second regardless.
+ */
+function rawErrorResponse(socket: Duplex, status: string, message: string): void {
+  const body = JSON.stringify({ error: { code: 'INVALID_ARGUMENT', message } });
+  const destroy = () => socket.destroy();
+  setTimeout(destroy, 1_000).unref();
+  socket.end(
+    `HTTP/1.1 ${status}\r\nContent-Type: application/json; charset=utf-8\r\nCache-Control: no-store\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    destroy,
+  );
+}
 
 function sha256(text: string): Buffer {
   return createHash('sha256').update(text, 'utf8').digest();
@@ -127,6 +161,14 @@ function applyPatch(current: ConferenceState, patch: Record<string, unknown>): C
   };
 }
 
+/** How many times the client sent a header (rawHeaders keeps every occurrence, in name/value pairs). */
+function headerCount(request: FastifyRequest, name: string): number {
+  let count = 0;
+  const raw = request.raw.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) if (raw[i].toLowerCase() === name) count++;
+  return count;
+}
+
 function apiKeyMatcher(apiKey: string): (header: string | undefined) => boolean {
   const expected = sha256(apiKey);
   return (header) => {
@@ -149,6 +191,10 @@ export function buildConferenceApp(options: ConferenceAppOptions): FastifyInstan
   const now = options.now ?? (() => new Date());
   const newId = options.newId ?? (() => randomBytes(16).toString('base64url'));
   const keyMatches = apiKeyMatcher(options.apiKey);
+  const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+  if (!(timeouts.headersMs > 0 && timeouts.requestMs >= timeouts.headersMs && timeouts.keepAliveMs > 0)) {
+    throw new Error('timeouts must be positive, and the request timeout at least the headers timeout');
+  }
   const faults = new FaultInjector();
 
   const app = Fastify({
@@ -156,8 +202,15 @@ export function buildConferenceApp(options: ConferenceAppOptions): FastifyInstan
       ? { level: 'info', stream: process.stderr, redact: ['req.headers.authorization'] }
       : false,
     bodyLimit: CONFERENCE_LIMITS.maxBodyBytes,
-    // Node's default of 5 s would cut off slow clients under load; the server is local, so be generous.
-    requestTimeout: 60_000,
+    requestTimeout: timeouts.requestMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
+    http: {
+      headersTimeout: timeouts.headersMs,
+      requestTimeout: timeouts.requestMs,
+      // Node checks both timeouts on this interval (default 30 s, which lets a stalled request live that much
+      // longer than configured); a quarter of the headers timeout keeps the overshoot small and costs little.
+      connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(timeouts.headersMs / 4))),
+    },
     // Errors fastify raises before routing (a bad %-escape in the URL) get the spec's body like any other.
     frameworkErrors: (_error, _request, reply) => {
       void sendError(reply, ApiError.invalid('the request URL is malformed'));
@@ -165,22 +218,30 @@ export function buildConferenceApp(options: ConferenceAppOptions): FastifyInstan
     // Requests Node's HTTP parser rejects (broken syntax, headers over 16 KiB) never reach fastify; answer them
     // on the socket with the spec's body too, then close, since the stream can no longer be trusted.
     clientErrorHandler: (error, socket) => {
-      if ((error as NodeJS.ErrnoException).code === 'ECONNRESET' || !socket.writable) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ECONNRESET' || !socket.writable) {
         socket.destroy();
         return;
       }
-      const body = JSON.stringify({ error: { code: 'INVALID_ARGUMENT', message: 'malformed HTTP request' } });
-      socket.end(
-        'HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; charset=utf-8\r\n' +
-          `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-      );
+      // A request not received in time (Node's headersTimeout/requestTimeout) is 408; the spec has no code for
+      // it, so it gets the one for client errors, like every other status the spec does not list.
+      if (code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+        rawErrorResponse(
+          socket,
+          '408 Request Timeout',
+          `the request was not received in time (headers within ${timeouts.headersMs} ms, the whole request ` +
+            `within ${timeouts.requestMs} ms)`,
+        );
+      } else {
+        rawErrorResponse(socket, '400 Bad Request', 'malformed HTTP request');
+      }
     },
   });
 
   // Every body is parsed as JSON whatever its Content-Type (the spec has only JSON, and a client that forgets
   // the header should get validation errors about its JSON, not an unlisted 415). An empty body is "no body".
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'string' }, (req, body, done) => {
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (req, body, done) => {
     const encoding = req.headers['content-encoding'];
     if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
       return done(
@@ -188,13 +249,48 @@ export function buildConferenceApp(options: ConferenceAppOptions): FastifyInstan
         undefined,
       );
     }
-    const text = body as string;
-    if (text.trim() === '') return done(null, undefined);
+    // Decoded strictly: a lenient decode would store U+FFFD in place of the bytes the client actually sent.
+    let text: string;
     try {
-      done(null, JSON.parse(text));
+      text = STRICT_UTF8.decode(body as Buffer);
     } catch {
-      done(ApiError.invalid('the request body is not valid JSON'), undefined);
+      return done(ApiError.invalid('the request body is not valid UTF-8'), undefined);
     }
+    if (text.trim() === '') return done(null, undefined);
+    let lone = false;
+    let parsed: unknown;
+    try {
+      // JSON's \uD800-style escapes can still spell a lone surrogate, which is no character at all (and not
+      // storable as UTF-8): checked on every key and string value as they are parsed.
+      parsed = JSON.parse(text, (key, value) => {
+        if (LONE_SURROGATE.test(key) || (typeof value === 'string' && LONE_SURROGATE.test(value)))
+          lone = true;
+        return value;
+      });
+    } catch {
+      return done(ApiError.invalid('the request body is not valid JSON'), undefined);
+    }
+    if (lone)
+      return done(
+        ApiError.invalid('the request body holds a lone UTF-16 surrogate (\\uD800–\\uDFFF)'),
+        undefined,
+      );
+    done(null, parsed);
+  });
+
+  // Methods Node parses but fastify does not route (PROPFIND, SEARCH, …) would otherwise fail before routing;
+  // registered here, they reach the 405 of a known path or the 404 of an unknown one like any other method.
+  for (const method of METHODS) {
+    if (method !== 'CONNECT' && !app.supportedMethods.includes(method)) app.addHttpMethod(method);
+  }
+  // CONNECT never reaches fastify: Node hands it to the server's 'connect' event and, with no listener, drops
+  // the connection without a word. This is no proxy, so the answer is a 405 with the spec's body.
+  app.server.on('connect', (_request: IncomingMessage, socket: Duplex) => {
+    rawErrorResponse(
+      socket,
+      '405 Method Not Allowed',
+      'CONNECT is not supported: this server is not a proxy',
+    );
   });
 
   app.setErrorHandler((error: unknown, request, reply) => {
@@ -295,7 +391,7 @@ export function buildConferenceApp(options: ConferenceAppOptions): FastifyInstan
       app.route({ method, url, handler: handler as any });
     }
     const allow = served.includes('GET') ? [...served, 'HEAD'] : served;
-    const others = ROUTE_METHODS.filter((m) => !allow.includes(m));
+    const others = app.supportedMethods.filter((m) => !allow.includes(m));
     app.route({
       method: [...others],
       url,
@@ -312,8 +408,11 @@ export function buildConferenceApp(options: ConferenceAppOptions): FastifyInstan
 
   routes(`${API_PREFIX}/v1/conferences`, {
     POST: async (request: FastifyRequest<{ Body: unknown }>, reply) => {
-      const rawKey = request.headers['idempotency-key'];
-      const key = Array.isArray(rawKey) ? rawKey.join(', ') : rawKey;
+      // Node joins a repeated header into one "a, b" value, which would become a third key nobody sent.
+      if (headerCount(request, 'idempotency-key') > 1) {
+        throw ApiError.invalid('the Idempotency-Key header must be sent once');
+      }
+      const key = request.headers['idempotency-key'] as string | undefined;
       if (key === undefined || key.length === 0) {
         throw ApiError.invalid('the Idempotency-Key header is required (1-255 characters)');
       }

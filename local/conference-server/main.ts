@@ -14,6 +14,9 @@ const USAGE = `usage: conference-server --port <port> --db <file|:memory:> [--ap
   --enable-admin          serve the fault-injection endpoints under /admin/v1
   --join-base-url <url>   https prefix of join URLs (default https://conference.example.test/j/)
   --without-dial-in       create conferences without a dial-in
+  --headers-timeout-ms <n>     a client's time to send the headers (default 10000)
+  --request-timeout-ms <n>     its time to send the whole request, body included (default 30000)
+  --keep-alive-timeout-ms <n>  how long an idle keep-alive connection stays open (default 5000)
   --log                   log each request to stderr (never the Authorization header)
   --help                  show this help`;
 
@@ -33,6 +36,9 @@ async function main(): Promise<void> {
         'enable-admin': { type: 'boolean' },
         'join-base-url': { type: 'string' },
         'without-dial-in': { type: 'boolean' },
+        'headers-timeout-ms': { type: 'string' },
+        'request-timeout-ms': { type: 'string' },
+        'keep-alive-timeout-ms': { type: 'string' },
         log: { type: 'boolean' },
         help: { type: 'boolean' },
       },
@@ -55,6 +61,19 @@ async function main(): Promise<void> {
   const apiKey = (values['api-key'] as string | undefined) || process.env.CONFERENCE_API_KEY;
   if (!apiKey) fail(`an API key is required: --api-key <key> or CONFERENCE_API_KEY\n${USAGE}`);
 
+  const timeouts: Record<string, number> = {};
+  for (const [flag, field] of [
+    ['headers-timeout-ms', 'headersMs'],
+    ['request-timeout-ms', 'requestMs'],
+    ['keep-alive-timeout-ms', 'keepAliveMs'],
+  ] as const) {
+    const text = values[flag] as string | undefined;
+    if (text === undefined) continue;
+    if (!/^[1-9]\d{0,8}$/.test(text))
+      fail(`--${flag} must be a whole number of milliseconds above 0\n${USAGE}`);
+    timeouts[field] = Number(text);
+  }
+
   let server: Awaited<ReturnType<typeof startConferenceServer>>;
   try {
     server = await startConferenceServer({
@@ -65,6 +84,7 @@ async function main(): Promise<void> {
       joinBaseUrl: values['join-base-url'] as string | undefined,
       dialIn: values['without-dial-in'] !== true,
       logger: values.log === true,
+      timeouts,
     });
   } catch (error) {
     if (error instanceof PortInUseError) fail(error.message, 1);

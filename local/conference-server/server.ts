@@ -3,7 +3,7 @@
  * Used by main.ts (the CLI) and by tests that want a real HTTP server without a child process.
  */
 import type { FastifyInstance } from 'fastify';
-import { API_PREFIX, buildConferenceApp } from './app';
+import { API_PREFIX, buildConferenceApp, type ServerTimeouts } from './app';
 import { ConferenceStore } from './db';
 
 export const LOOPBACK_HOST = '127.0.0.1';
@@ -18,6 +18,8 @@ export interface StartOptions {
   joinBaseUrl?: string;
   dialIn?: boolean;
   logger?: boolean;
+  /** Slow-client limits; defaults in app.ts (DEFAULT_TIMEOUTS). */
+  timeouts?: Partial<ServerTimeouts>;
 }
 
 export interface RunningConferenceServer {
@@ -53,6 +55,7 @@ export async function startConferenceServer(options: StartOptions): Promise<Runn
       joinBaseUrl: options.joinBaseUrl,
       dialIn: options.dialIn,
       logger: options.logger,
+      timeouts: options.timeouts,
     });
   } catch (error) {
     store.close();
