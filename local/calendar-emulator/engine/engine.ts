@@ -8,7 +8,7 @@
  * are pushed to the attendees' copies, an attendee's RSVP is pushed back. Every write appends the
  * event id to the calendar's change log; a sync token is a position in that log.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { type AclRule, type CalendarMeta, Directory, type ListEntry, RANK, type Role } from './directory';
 import { Errors, GoogleApiError, toAppsScriptError } from './errors';
@@ -42,6 +42,8 @@ import type {
   CalendarListList,
   CalendarListParams,
   CalendarResource,
+  Channel,
+  ChannelResource,
   CollectionParams,
   Conditions,
   EngineOptions,
@@ -249,6 +251,7 @@ export class CalendarEngine {
   reset(): void {
     this.calendars.clear();
     this.dir.clear();
+    this.channels.clear();
     this.epoch++;
   }
 
@@ -983,6 +986,116 @@ export class CalendarEngine {
       });
     else tokens.nextSyncToken = this.tokens.encode({ k: 'l', c: scope, u: snapshot, e: this.epoch });
     return { items, tokens };
+  }
+
+  // ---------------------------------------------------------------- API: push notification channels
+
+  /**
+   * events.watch / acl.watch / calendarList.watch / settings.watch: registers a web_hook channel
+   * (push guide: id ≤ 64 characters, `type` web_hook, `address`, optional `token`, `expiration` in ms
+   * or `params.ttl` in seconds, default 604800 s). The emulator only ever calls loopback addresses.
+   * Delivery itself (HTTP POSTs) belongs to the HTTP front; the engine keeps the channels, their
+   * message numbers and expiry, so that a restart on the same database keeps them too.
+   */
+  watch(
+    actor: string,
+    resource: 'events' | 'acl' | 'calendarList' | 'settings',
+    calendarId: string | undefined,
+    body: unknown,
+    resourceUri: string,
+  ): ChannelResource {
+    let key: string;
+    if (resource === 'events' || resource === 'acl') {
+      const { id } = this.access(actor, calendarId ?? '');
+      if (resource === 'acl') this.writing(actor, id, 'owner');
+      key = `${resource}:${id}`;
+    } else key = `${resource}:${normalizeEmail(actor)}`;
+    if (!isObject(body)) throw Errors.required('Missing channel id.');
+    const { id, type, address, token, expiration, params } = body;
+    if (typeof id !== 'string' || id === '') throw Errors.required('Missing channel id.');
+    if (id.length > 64) throw Errors.invalid('Channel id too long (at most 64 characters).', 'id');
+    if (this.channels.has(id)) throw Errors.channelIdNotUnique(id);
+    if (type !== 'web_hook' && type !== 'webhook')
+      throw Errors.invalid(`Unknown channel type: ${String(type)}`, 'type');
+    if (typeof address !== 'string') throw Errors.required('Missing channel address.');
+    if (!isLoopbackUrl(address))
+      throw Errors.invalid(
+        `WebHook callback must be a loopback http(s) URL for this emulator (127.0.0.1, localhost, [::1]): ${address}`,
+        'address',
+      );
+    if (token !== undefined && token !== null && typeof token !== 'string')
+      throw Errors.invalid('Invalid channel token.', 'token');
+    const now = this.options.now();
+    let exp = now + 604_800_000;
+    const ttl = isObject(params) ? params.ttl : undefined;
+    if (ttl !== undefined) {
+      if (!/^\d{1,10}$/.test(String(ttl))) throw Errors.invalid('Invalid ttl value.', 'params.ttl');
+      exp = now + Number(ttl) * 1000;
+    }
+    if (expiration !== undefined && expiration !== null) {
+      if (!/^\d{1,15}$/.test(String(expiration)))
+        throw Errors.invalid('Invalid expiration value.', 'expiration');
+      exp = Number(expiration);
+    }
+    const channel: Channel = {
+      id,
+      key,
+      owner: normalizeEmail(actor),
+      resourceId: this.resourceIdOf(key),
+      resourceUri,
+      address,
+      token: typeof token === 'string' ? token : undefined,
+      expiration: exp,
+      messageNumber: 0,
+    };
+    this.channels.set(id, channel);
+    return channelResource(channel);
+  }
+
+  /** channels.stop: the channel's creator stops it by id and resourceId; unknown → 404. */
+  stopChannel(actor: string, body: unknown): void {
+    if (!isObject(body) || typeof body.id !== 'string') throw Errors.required('Missing channel id.');
+    const ch = this.channels.get(body.id);
+    if (
+      !ch ||
+      ch.owner !== normalizeEmail(actor) ||
+      (body.resourceId !== undefined && body.resourceId !== ch.resourceId)
+    )
+      throw Errors.notFound();
+    this.channels.delete(ch.id);
+  }
+
+  /** Live channels watching `key` (a change key of onChange); expired ones are dropped on the way. */
+  channelsFor(key: string): Channel[] {
+    const now = this.options.now();
+    const out: Channel[] = [];
+    for (const ch of this.channels.values()) {
+      if (ch.expiration <= now) {
+        this.channels.delete(ch.id);
+        continue;
+      }
+      if (ch.key === key) out.push(ch);
+    }
+    return out;
+  }
+
+  /** Every channel (for the control endpoint), expired ones dropped. */
+  listChannels(): Channel[] {
+    this.channelsFor('');
+    return [...this.channels.values()].map((c) => ({ ...c }));
+  }
+
+  /** The next X-Goog-Message-Number of a channel (1 is the `sync` message). */
+  nextMessageNumber(channelId: string): number {
+    const ch = this.channels.get(channelId);
+    if (!ch) return 0;
+    return ++ch.messageNumber;
+  }
+
+  private readonly channels = new Map<string, Channel>();
+
+  private resourceIdOf(key: string): string {
+    return createHash('sha256').update(`${this.secret}\0${key}`).digest('base64url').slice(0, 27);
   }
 
   // ---------------------------------------------------------------- internals: writes
@@ -1915,4 +2028,30 @@ function opaqueEtag(us: number): string {
 
 function isObject(v: unknown): v is Record<string, any> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Push deliveries only ever go to this machine. */
+export function isLoopbackUrl(address: string): boolean {
+  let u: URL;
+  try {
+    u = new URL(address);
+  } catch {
+    return false;
+  }
+  return (
+    (u.protocol === 'http:' || u.protocol === 'https:') &&
+    (u.hostname === '127.0.0.1' || u.hostname === 'localhost' || u.hostname === '[::1]')
+  );
+}
+
+function channelResource(ch: Channel): ChannelResource {
+  const out: ChannelResource = {
+    kind: 'api#channel',
+    id: ch.id,
+    resourceId: ch.resourceId,
+    resourceUri: ch.resourceUri,
+  };
+  if (ch.token !== undefined) out.token = ch.token;
+  out.expiration = String(ch.expiration);
+  return out;
 }

@@ -117,6 +117,8 @@ export const Errors = {
   /** acl changes to the calendar owner's own rule (reason as Google names it; wording unconfirmed). */
   cannotChangeOwnAcl: () =>
     err(400, 'calendar', 'cannotChangeOwnAcl', 'Cannot change your own access level.'),
+  /** A watch with a channel id already in use (reason as Google names it). */
+  channelIdNotUnique: (id: string) => err(400, 'push', 'channelIdNotUnique', `Channel id ${id} not unique`),
   /** A route of the 38 v3 methods the emulator does not serve: distinct from a 404 for a wrong id. */
   notImplemented: (method: string) =>
     err(

@@ -207,3 +207,29 @@ export interface AclList {
   nextSyncToken?: string;
   items: AclRuleResource[];
 }
+
+/** A push notification channel as the engine keeps it. */
+export interface Channel {
+  id: string;
+  /** what it watches: a change key of `CalendarEngine.onChange` (`events:<calendarId>`, …) */
+  key: string;
+  owner: string;
+  resourceId: string;
+  resourceUri: string;
+  address: string;
+  token?: string;
+  /** ms since the epoch */
+  expiration: number;
+  /** the last X-Goog-Message-Number used */
+  messageNumber: number;
+}
+
+/** The `api#channel` resource watch methods return (expiration: int64 as a string, as Google's JSON has it). */
+export interface ChannelResource {
+  kind: 'api#channel';
+  id: string;
+  resourceId: string;
+  resourceUri: string;
+  token?: string;
+  expiration?: string;
+}

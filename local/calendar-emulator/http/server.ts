@@ -15,6 +15,7 @@ import {
   parseFieldMask,
 } from '../engine/fieldMask';
 import type { EngineOptions } from '../engine/types';
+import { Notifier } from './push';
 import { METHODS, type MethodSpec, type Params, STANDARD } from './surface';
 
 export interface ServerOptions {
@@ -88,8 +89,11 @@ function sendError(reply: FastifyReply, e: GoogleApiError) {
 }
 
 /** Builds the fastify app (not listening). `app.engine` is the engine it serves. */
-export function buildServer(options: ServerOptions = {}): FastifyInstance & { engine: CalendarEngine } {
+export function buildServer(
+  options: ServerOptions = {},
+): FastifyInstance & { engine: CalendarEngine; notifier: Notifier } {
   const engine = options.engine ?? new CalendarEngine(options.engineOptions);
+  const notifier = new Notifier(engine);
   const bodyLimit = options.bodyLimit ?? 1024 * 1024;
   const app = Fastify({ logger: false, bodyLimit, routerOptions: { maxParamLength: 2048 } });
   let faults: Fault[] = [];
@@ -218,7 +222,41 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance & { en
       engine.deleteCalendarListEntry(bearer(req), req.params.calendarId);
       return reply.code(204).send();
     },
+    'events.watch': (req) =>
+      watch(
+        req,
+        'events',
+        req.params.calendarId,
+        `calendars/${encodeURIComponent(req.params.calendarId)}/events`,
+      ),
+    'acl.watch': (req) =>
+      watch(req, 'acl', req.params.calendarId, `calendars/${encodeURIComponent(req.params.calendarId)}/acl`),
+    'calendarList.watch': (req) => watch(req, 'calendarList', undefined, 'users/me/calendarList'),
+    'settings.watch': (req) => watch(req, 'settings', undefined, 'users/me/settings'),
+    'channels.stop': (req, reply) => {
+      engine.stopChannel(bearer(req), req.body);
+      return reply.code(204).send();
+    },
   };
+
+  /** A watch call: the channel, then (once the answer is on its way) the `sync` message. */
+  function watch(
+    req: Req,
+    resource: 'events' | 'acl' | 'calendarList' | 'settings',
+    calendarId: string | undefined,
+    path: string,
+  ) {
+    const root = `${req.protocol}://${req.headers.host ?? '127.0.0.1'}/`;
+    const channel = engine.watch(
+      bearer(req),
+      resource,
+      calendarId,
+      req.body,
+      `${root}calendar/v3/${path}?alt=json`,
+    );
+    setImmediate(() => notifier.opened(channel.id));
+    return channel;
+  }
 
   const register = (m: MethodSpec) => {
     const handler = handlers[m.name];
@@ -236,6 +274,7 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance & { en
   // ---- control endpoints (not part of Google's API)
   app.post('/emulator/v1/reset', async () => {
     engine.reset();
+    notifier.reset();
     faults = [];
     latencyMs = 0;
     return { ok: true };
@@ -302,7 +341,38 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance & { en
       ),
   );
 
-  return Object.assign(app, { engine });
+  // Push delivery control: drop, delay or duplicate the next notifications; read what was delivered.
+  app.post('/emulator/v1/notifications', async (req) => {
+    const b = req.body as Record<string, unknown> | undefined;
+    if (!b || typeof b !== 'object' || Array.isArray(b)) throw Errors.badRequest('Expected a JSON object.');
+    const { action, count, delayMs, channelId } = b;
+    if (action !== 'drop' && action !== 'delay' && action !== 'duplicate')
+      throw Errors.invalid('action must be drop, delay or duplicate', 'action');
+    if (count !== undefined && (!Number.isInteger(count) || (count as number) < 1))
+      throw Errors.invalid('count must be a positive integer', 'count');
+    if (action === 'delay' && (typeof delayMs !== 'number' || delayMs < 0 || delayMs > 600_000))
+      throw Errors.invalid('delayMs must be a number between 0 and 600000', 'delayMs');
+    if (channelId !== undefined && typeof channelId !== 'string')
+      throw Errors.invalid('channelId must be a string', 'channelId');
+    notifier.addRule({
+      action,
+      channelId: channelId as string | undefined,
+      remaining: (count as number | undefined) ?? 1,
+      delayMs: (delayMs as number | undefined) ?? 0,
+    });
+    return { ok: true };
+  });
+  app.delete('/emulator/v1/notifications', async () => {
+    notifier.clearRules();
+    return { ok: true };
+  });
+  app.get('/emulator/v1/notifications', async () => {
+    await notifier.idle();
+    return { channels: engine.listChannels(), deliveries: notifier.deliveries() };
+  });
+  app.addHook('onClose', async () => notifier.close());
+
+  return Object.assign(app, { engine, notifier });
 }
 
 /** Starts a server on 127.0.0.1 (port 0 = any free port). */
@@ -312,6 +382,7 @@ export async function startServer(
 ): Promise<{
   app: FastifyInstance;
   engine: CalendarEngine;
+  notifier: Notifier;
   port: number;
   url: string;
   close: () => Promise<void>;
@@ -323,6 +394,7 @@ export async function startServer(
   return {
     app,
     engine: app.engine,
+    notifier: app.notifier,
     port: actual,
     url: `http://127.0.0.1:${actual}`,
     close: () => app.close(),
