@@ -32,7 +32,7 @@ const loggedIn = () =>
 const projectFile = () => join(project, '.clasp.json');
 
 async function run(command: string, args: string[]) {
-  const env = { ...process.env, HOME: home, clasp_config_project: project };
+  const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, clasp_config_project: project };
   delete env.clasp_config_auth;
   const started = Date.now();
   try {
