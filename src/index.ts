@@ -11,9 +11,9 @@ import { CalendarApiError, ProviderConfigError, ProviderError } from './core/err
 import type { SyncReport } from './core/model';
 import type { SyncPorts } from './core/ports';
 import { runSerializedSync } from './core/serializedSync';
+import { UserState } from './core/state';
 import { syncCalendar } from './core/syncCalendar';
 import { builtUrlFetchWhitelist } from './platform/buildInfo';
-import { bulkProperties, CachedPropertyStore } from './platform/cachedPropertyStore';
 import { AppsScriptCalendarPort } from './platform/calendarPort';
 import { AppsScriptClock } from './platform/clock';
 import {
@@ -23,7 +23,7 @@ import {
 } from './platform/conferenceData';
 import { AppsScriptLock } from './platform/lock';
 import { ConsoleLog, describeError } from './platform/log';
-import { UserPropertiesRerunRequests, UserPropertiesStateStore } from './platform/stateStore';
+import { UserPropertiesPort, UserPropertiesRerunRequests } from './platform/stateStore';
 import { buildStatusCard, collectStatus } from './platform/statusCard';
 import { ensureEventUpdatedTrigger, ensureHourlySweepTrigger } from './platform/triggers';
 import { UrlFetchHttpTransport } from './platform/urlFetchTransport';
@@ -57,7 +57,8 @@ export interface SyncEventsArg {
  * ConferenceError: TEMPORARY when trying again later can help, PERMANENT otherwise. Never throws.
  */
 export function createConference(arg: CreateConferenceArg): GoogleAppsScript.Conference_Data.ConferenceData {
-  const log = makeLog();
+  const script = readScriptProperties();
+  const log = makeLog(script);
   const calendarId = nonEmptyString(arg?.eventData?.calendarId);
   const eventId = nonEmptyString(arg?.eventData?.eventId);
   let conference: Conference;
@@ -66,7 +67,7 @@ export function createConference(arg: CreateConferenceArg): GoogleAppsScript.Con
       log.error('createConference: called without eventData.calendarId and eventData.eventId');
       return conferenceErrorOrNothing('PERMANENT', log);
     }
-    const result = createConferenceForEvent(buildPorts(log), calendarId, eventId);
+    const result = createConferenceForEvent(buildPorts(log, script), calendarId, eventId);
     if (!result.ok) {
       log.warn('createConference: no conference created', {
         calendarId,
@@ -95,7 +96,7 @@ export function createConference(arg: CreateConferenceArg): GoogleAppsScript.Con
     return conferenceErrorOrNothing('PERMANENT', log);
   } finally {
     try {
-      ensureSyncing(calendarId, log);
+      ensureSyncing(calendarId, log, script);
     } catch (e) {
       log.error('createConference: could not initialise syncing', { calendarId, error: describeError(e) });
     }
@@ -109,7 +110,8 @@ export function createConference(arg: CreateConferenceArg): GoogleAppsScript.Con
  * over.
  */
 export function syncEvents(e: SyncEventsArg): SyncReport | undefined {
-  const log = makeLog();
+  const script = readScriptProperties();
+  const log = makeLog(script);
   const calendarId = nonEmptyString(e?.calendarId);
   if (calendarId === undefined) {
     log.error('syncEvents: called without a calendarId; nothing synced', {
@@ -117,7 +119,7 @@ export function syncEvents(e: SyncEventsArg): SyncReport | undefined {
     });
     return undefined;
   }
-  return runSync(calendarId, SYNC_LOCK_WAIT_MS, log);
+  return runSync(calendarId, SYNC_LOCK_WAIT_MS, log, script);
 }
 
 /** Makes sure the calendar has this user's EventUpdated trigger, then syncs once to obtain the first token. */
@@ -126,7 +128,7 @@ export function initializeSyncing(calendarId: string): SyncReport | undefined {
   if (id === undefined)
     throw new Error("initializeSyncing needs a calendar id (e.g. the user's e-mail address)");
   if (ensureEventUpdatedTrigger(ScriptApp, id))
-    makeLog().info('initializeSyncing: trigger created', { calendarId: id });
+    makeLog(readScriptProperties()).info('initializeSyncing: trigger created', { calendarId: id });
   return syncEvents({ calendarId: id });
 }
 
@@ -136,15 +138,16 @@ export function initializeSyncing(calendarId: string): SyncReport | undefined {
  * starting new syncs after SWEEP_BUDGET_MS, leaving the rest to the next hour, so the run is never killed.
  */
 export function sweepCalendars(): void {
-  const log = makeLog();
+  const script = readScriptProperties();
+  const log = makeLog(script);
   const started = Date.now();
-  for (const calendarId of userStateStore(log).knownCalendarIds()) {
+  for (const calendarId of readUserState().calendarIds()) {
     if (Date.now() - started > SWEEP_BUDGET_MS) {
       log.warn('sweepCalendars: out of time; the next hour continues', { calendarId });
       return;
     }
     try {
-      runSync(calendarId, SYNC_LOCK_WAIT_MS, log);
+      runSync(calendarId, SYNC_LOCK_WAIT_MS, log, script);
     } catch {
       // Logged by runSync; the other calendars still get their sync.
     }
@@ -156,42 +159,60 @@ export function sweepCalendars(): void {
  * configuration problem if there is one. Shows nothing secret: config errors never carry the key.
  */
 export function onHomepage(): GoogleAppsScript.Card_Service.Card {
-  const log = makeLog();
+  let script: Record<string, string> = {};
   let configProblem: string | undefined;
   try {
-    readConfig();
+    script = readScriptProperties();
+    readConfig(script);
   } catch (e) {
     configProblem = e instanceof ProviderConfigError ? e.message : 'the configuration could not be read.';
   }
+  const log = makeLog(script);
   try {
-    const store = userStateStore(log);
-    return buildStatusCard(CardService, collectStatus(store, store.knownCalendarIds()), configProblem);
+    const state = readUserState();
+    return buildStatusCard(CardService, collectStatus(state), configProblem, state.usage());
   } catch (e) {
     log.error('onHomepage: could not read the status', { error: describeError(e) });
     return buildStatusCard(CardService, [], configProblem ?? 'the status could not be read; see the logs.');
   }
 }
 
-/** The log, told the API key (when there is one) so that no line can ever carry it. */
-function makeLog(): ConsoleLog {
-  let key: string | null = null;
-  try {
-    key = PropertiesService.getScriptProperties().getProperty(API_KEY_PROPERTY);
-  } catch {
-    // No properties service (or no authorisation yet): nothing to redact then.
-  }
-  return new ConsoleLog(console, [key]);
+/** A request's nonce: unique enough to tell one request from the next (no Apps Script service needed). */
+function newNonce(): string {
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 }
 
-function runSync(calendarId: string, lockWaitMs: number, log: ConsoleLog): SyncReport | undefined {
+/** The Script Properties, read in one call per execution (configuration and the key to redact). */
+function readScriptProperties(): Record<string, string> {
+  try {
+    return PropertiesService.getScriptProperties().getProperties();
+  } catch {
+    // No properties service (or no authorisation yet): the configuration check says what is missing.
+    return {};
+  }
+}
+
+/** The log, told the API key (when there is one) so that no line can ever carry it. */
+function makeLog(script: Record<string, string>): ConsoleLog {
+  return new ConsoleLog(console, [script[API_KEY_PROPERTY] ?? null]);
+}
+
+function runSync(
+  calendarId: string,
+  lockWaitMs: number,
+  log: ConsoleLog,
+  script: Record<string, string>,
+): SyncReport | undefined {
   try {
     const lock = new AppsScriptLock(LockService);
-    const reruns = new UserPropertiesRerunRequests(bulkProperties(PropertiesService.getUserProperties()));
+    const userProperties = PropertiesService.getUserProperties();
+    const reruns = new UserPropertiesRerunRequests(userProperties, newNonce);
     const options = { lockWaitMs, maxRunsPerLock: MAX_SYNCS_PER_LOCK };
-    // Fresh ports per sync: the state snapshot must be taken under the lock, after the change that asked for it
-    // (a record that createConference wrote meanwhile must be seen, or the saved event would look foreign).
-    const outcome = runSerializedSync(lock, reruns, calendarId, options, (id) => {
-      const report = syncCalendar(buildPorts(log), id);
+    const ports = buildPorts(log, script);
+    // The state is read under the lock, after the change that asked for it (a record that createConference wrote
+    // meanwhile must be seen, or the saved event would look foreign).
+    const outcome = runSerializedSync(lock, ports.state, reruns, calendarId, options, (id, state, serves) => {
+      const report = syncCalendar(ports, id, undefined, { state, serves });
       log.info('syncEvents: report', { ...report });
       return report;
     });
@@ -220,11 +241,11 @@ function runSync(calendarId: string, lockWaitMs: number, log: ConsoleLog): SyncR
  * createConference's part of "make sure syncing is initialised": the trigger, and a first sync only when the
  * calendar has no token yet (a calendar that has one is already being synced; the user is waiting meanwhile).
  */
-function ensureSyncing(calendarId: string, log: ConsoleLog): void {
+function ensureSyncing(calendarId: string, log: ConsoleLog, script: Record<string, string>): void {
   if (ensureEventUpdatedTrigger(ScriptApp, calendarId))
     log.info('createConference: trigger created', { calendarId });
-  const store = userStateStore(log);
-  if (store.getSyncToken(calendarId) === null) runSync(calendarId, CREATE_LOCK_WAIT_MS, log);
+  const cal = readUserState().peek(calendarId);
+  if (cal.token === null && cal.cursor === null) runSync(calendarId, CREATE_LOCK_WAIT_MS, log, script);
 }
 
 /**
@@ -244,27 +265,25 @@ function ensureSweep(log: ConsoleLog): void {
   }
 }
 
-/** This user's sync state, read once per execution (see CachedPropertyStore for why). */
-function userStateStore(log: ConsoleLog): UserPropertiesStateStore {
-  const userProperties = bulkProperties(PropertiesService.getUserProperties());
-  return new UserPropertiesStateStore(new CachedPropertyStore(userProperties), log);
+/** This user's sync state, for reading (one Properties call). */
+function readUserState(): UserState {
+  return new UserState(new UserPropertiesPort(PropertiesService.getUserProperties()).readAll());
 }
 
 /** The provider configuration from Script Properties, checked against the allowlist this bundle was built with. */
-function readConfig(): ProviderConfig {
-  const scriptProperties = PropertiesService.getScriptProperties();
-  return readProviderConfig((name) => scriptProperties.getProperty(name), builtUrlFetchWhitelist());
+function readConfig(script: Record<string, string>): ProviderConfig {
+  return readProviderConfig((name) => script[name] ?? null, builtUrlFetchWhitelist());
 }
 
-function buildPorts(log: ConsoleLog): SyncPorts {
-  const config = readConfig();
+function buildPorts(log: ConsoleLog, script: Record<string, string>): SyncPorts {
+  const config = readConfig(script);
   if (typeof Calendar === 'undefined') {
     throw new Error('The Calendar advanced service (v3) is not enabled for this script');
   }
   return {
     calendar: new AppsScriptCalendarPort(Calendar),
     provider: new ReferenceConferenceProvider(config, new UrlFetchHttpTransport(UrlFetchApp)),
-    store: userStateStore(log),
+    state: new UserPropertiesPort(PropertiesService.getUserProperties()),
     clock: new AppsScriptClock(),
     log,
   };

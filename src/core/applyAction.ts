@@ -1,113 +1,180 @@
 /**
- * Carries out one planned action against the provider and this user's store. The store is written only after the
- * provider accepted the change, so a failed call leaves the record as it was and the next attempt re-plans from
- * the same `sent`. Errors are not handled here: the sync loop decides between retry, report and give-up.
+ * The state side of carrying out one planned action: what changes before its provider call (an attach is a fact
+ * whatever the provider answers; a split hands the record over), which call it needs, and what its success
+ * changes. The sync loop (syncCalendar.ts) sends the calls in waves and decides about failures; nothing here calls
+ * the provider, so a failed call leaves the record as it was and the next attempt re-plans from the same digest.
  */
-import { createConferenceOnProvider } from './createConference';
-import { ProviderError } from './errors';
+import type { Conference } from '../../contracts/conference-api';
+import { fieldsDigest, lastEndOf, overrideDigest, spanOf } from './conferenceFields';
+import { idempotencyKey } from './idempotencyKey';
 import type { ConferenceFields, ConferenceRecord } from './model';
 import type { SyncAction } from './planActions';
-import type { SyncPorts } from './ports';
+import type { LogPort, ProviderCall } from './ports';
+import { type CalendarState, eventKey } from './state';
 
 export type ApplyOutcome = 'not-ours' | 'unchanged' | 'updated' | 'deleted' | 'occurrence';
 
-export function applyAction(ports: SyncPorts, action: SyncAction): ApplyOutcome {
+/** The call an action needs (null: none), after the state changes that must hold whatever the call's outcome. */
+export function prepare(state: CalendarState, action: SyncAction, log: LogPort): ProviderCall | null {
+  switch (action.kind) {
+    case 'not-ours':
+    case 'skip':
+      return null;
+    case 'delete':
+      // The provider answers 404 as done: a conference already gone counts as deleted.
+      return { kind: 'delete', conferenceId: action.record.conferenceId };
+    case 'update': {
+      if (!action.record.attached) {
+        // Seen on the saved event: kept first, so that a failed PATCH cannot leave the record looking never
+        // attached (its expiry would then delete a conference in use).
+        putRecord(state, { ...attachedCopy(action.record), eventId: action.eventId });
+      }
+      return action.changed ? updateCall(action.record.conferenceId, action.wanted) : null;
+    }
+    case 'adopt-split': {
+      // The record moves first (no provider call yet), so a failing PATCH is retried as this event's own change.
+      state.records.delete(eventKey(action.from.eventId));
+      putRecord(state, { ...attachedCopy(action.from), eventId: action.eventId });
+      state.retries.delete(action.from.eventId);
+      state.failures.delete(action.from.eventId);
+      log.info('a split series continues our conference; it follows the new series now', {
+        calendarId: state.calendarId,
+        from: action.from.eventId,
+        to: action.eventId,
+        conferenceId: action.from.conferenceId,
+      });
+      return action.changed ? updateCall(action.from.conferenceId, action.wanted) : null;
+    }
+    case 'occurrence':
+      return {
+        kind: 'setOccurrence',
+        conferenceId: action.master.conferenceId,
+        occurrenceKey: action.key,
+        override: action.override,
+      };
+    case 'clear-occurrence':
+      return { kind: 'clearOccurrence', conferenceId: action.master.conferenceId, occurrenceKey: action.key };
+  }
+}
+
+/** What an action comes to when it needs no call, or once its call succeeded. */
+export function settle(state: CalendarState, action: SyncAction): ApplyOutcome {
   switch (action.kind) {
     case 'not-ours':
       return 'not-ours';
     case 'skip':
       return 'unchanged';
     case 'delete':
-      // The provider port resolves on 404 too: a conference already gone counts as deleted.
-      ports.provider.delete(action.record.conferenceId);
-      forget(ports, action.record);
+      forget(state, action.record.eventId);
       return 'deleted';
     case 'update':
-      return applyUpdate(ports, action.record, action.wanted, action.changes);
-    case 'occurrence': {
-      const { master, key, override } = action;
-      ports.provider.setOccurrence(master.conferenceId, key, override);
-      ports.store.putRecord({ ...master, occurrences: { ...master.occurrences, [key]: override } });
-      return 'occurrence';
-    }
     case 'adopt-split': {
-      // The record moves first (no provider call yet), so a failing PATCH is retried as this event's own change.
-      const adopted: ConferenceRecord = { ...action.from, eventId: action.eventId, attached: true };
-      ports.store.putRecord(adopted);
-      forget(ports, action.from);
-      ports.log.info('a split series continues our conference; it follows the new series now', {
-        calendarId: adopted.calendarId,
-        from: action.from.eventId,
-        to: action.eventId,
-        conferenceId: adopted.conferenceId,
-      });
-      return applyUpdate(ports, adopted, action.wanted, action.changes);
+      if (!action.changed) return 'unchanged';
+      const record = state.records.get(eventKey(action.eventId));
+      if (record) putRecord(state, { ...record, eventId: action.eventId, ...sentFields(action.wanted) });
+      return 'updated';
+    }
+    case 'occurrence': {
+      const master = state.records.get(eventKey(action.master.eventId)) ?? action.master;
+      const occurrences = { ...master.occurrences, [action.key]: overrideDigest(action.override) };
+      putRecord(state, { ...master, eventId: action.master.eventId, occurrences });
+      return 'occurrence';
     }
     case 'clear-occurrence': {
-      const { master, key } = action;
-      // Resolves on 404 too: no override left is what is wanted.
-      ports.provider.clearOccurrence(master.conferenceId, key);
-      const { [key]: _withdrawn, ...occurrences } = master.occurrences;
-      ports.store.putRecord({ ...master, occurrences });
+      const master = state.records.get(eventKey(action.master.eventId)) ?? action.master;
+      const { [action.key]: _withdrawn, ...occurrences } = master.occurrences;
+      putRecord(state, { ...master, eventId: action.master.eventId, occurrences });
       return 'occurrence';
     }
   }
-}
-
-/** Drops everything kept about the event: its record, a pending retry and a reported failure. */
-function forget(ports: SyncPorts, record: ConferenceRecord): void {
-  ports.store.deleteRecord(record.calendarId, record.eventId);
-  ports.store.deletePendingRetry(record.calendarId, record.eventId);
-  ports.store.clearFailure(record.calendarId, record.eventId);
-}
-
-function applyUpdate(
-  ports: SyncPorts,
-  record: ConferenceRecord,
-  wanted: ConferenceFields,
-  changes: Partial<ConferenceFields>,
-): ApplyOutcome {
-  if (!record.attached) {
-    // Seen on the saved event: that is a fact whatever the provider answers next, so it is kept first. A failed
-    // PATCH must not leave the record looking never attached, or its expiry would delete a conference in use.
-    record = { ...record, attached: true };
-    ports.store.putRecord(record);
-  }
-  // Attach only: what was sent is still right.
-  if (Object.keys(changes).length === 0) return 'unchanged';
-  try {
-    ports.provider.update(record.conferenceId, changes);
-    ports.store.putRecord({ ...record, sent: wanted, attached: true });
-  } catch (error) {
-    if (!(error instanceof ProviderError && error.code === 'NOT_FOUND')) throw error;
-    recreate(ports, record, wanted);
-  }
-  return 'updated';
 }
 
 /**
- * The provider no longer has the conference (deleted on its side) while the event is alive and still carries it.
- * Choice: make a new one rather than leave the event's join link dead. The idempotency key is the event's usual
- * one: once the old conference is deleted the provider lets the key create a new one, and a retried recreate
- * finds that same new one. The event keeps showing the old id until the add-on can rewrite events, so the record
- * remembers that id (`eventConferenceId`) for the ownership check, and the mismatch is logged for a person.
+ * The provider no longer has the conference (deleted on its side) while the event is alive and still carries it:
+ * a new one is made rather than leaving the event's join link dead. The idempotency key is the event's usual one:
+ * once the old conference is deleted the provider lets the key create a new one, and a retried recreate finds
+ * that same new one.
+ */
+export function recreateCall(state: CalendarState, eventId: string, wanted: ConferenceFields): ProviderCall {
+  return {
+    kind: 'create',
+    input: {
+      idempotencyKey: idempotencyKey(state.calendarId, eventId),
+      calendarId: state.calendarId,
+      eventId,
+      fields: wanted,
+    },
+  };
+}
+
+/**
+ * The record after a recreate: the new id, while the event keeps showing the old one until the add-on can rewrite
+ * events; the record remembers that id (`eventConferenceId`) for the ownership check, and the mismatch is logged.
  * Occurrence overrides start afresh: the new conference has none.
  */
-function recreate(ports: SyncPorts, record: ConferenceRecord, wanted: ConferenceFields): void {
-  const conference = createConferenceOnProvider(ports, record.calendarId, record.eventId, wanted);
+export function settleRecreate(
+  state: CalendarState,
+  eventId: string,
+  wanted: ConferenceFields,
+  conference: Conference,
+  log: LogPort,
+): void {
+  const record = state.records.get(eventKey(eventId));
+  if (!record) return;
   const eventConferenceId = record.eventConferenceId ?? record.conferenceId;
-  ports.store.putRecord({
+  putRecord(state, {
     ...record,
+    ...sentFields(wanted),
+    eventId,
     conferenceId: conference.id,
     eventConferenceId,
-    sent: wanted,
     occurrences: {},
     attached: true,
   });
-  ports.log.warn('conference was deleted at the provider; recreated it, the event still shows the old id', {
-    calendarId: record.calendarId,
-    eventId: record.eventId,
+  log.warn('conference was deleted at the provider; recreated it, the event still shows the old id', {
+    calendarId: state.calendarId,
+    eventId,
     eventConferenceId,
     conferenceId: conference.id,
   });
+}
+
+/** A new record's digest, pruning end and (for a series) length, from the fields sent. */
+export function sentFields(
+  fields: ConferenceFields,
+): Pick<ConferenceRecord, 'digest' | 'lastEnd' | 'spanMs'> {
+  const span = spanOf(fields);
+  return {
+    digest: fieldsDigest(fields),
+    lastEnd: lastEndOf(fields),
+    ...(fields.recurrence.length > 0 && Number.isFinite(span) ? { spanMs: span } : {}),
+  };
+}
+
+/** Stores the record under its event's key; the event id must be the real one (records read back carry ''). */
+export function putRecord(state: CalendarState, record: ConferenceRecord): void {
+  if (record.eventId === '') throw new Error('putRecord: a record needs its event id');
+  const copy: ConferenceRecord = { ...record };
+  if (copy.spanMs === undefined) delete copy.spanMs;
+  state.records.set(eventKey(record.eventId), copy);
+}
+
+/** Drops everything kept about the event: its record, a pending retry and a reported failure. */
+export function forget(state: CalendarState, eventId: string): void {
+  state.records.delete(eventKey(eventId));
+  state.retries.delete(eventId);
+  state.failures.delete(eventId);
+}
+
+function attachedCopy(record: ConferenceRecord): ConferenceRecord {
+  const { createdAt: _created, ...rest } = record;
+  return { ...rest, attached: true };
+}
+
+function updateCall(conferenceId: string, wanted: ConferenceFields): ProviderCall {
+  return {
+    kind: 'update',
+    conferenceId,
+    changes: { ...wanted, recurrence: [...wanted.recurrence], attendees: [...wanted.attendees] },
+  };
 }

@@ -5,16 +5,21 @@
  * return the same conference. Never throws: failures come back as TEMPORARY or PERMANENT for a ConferenceError.
  */
 import type { Conference } from '../../contracts/conference-api';
+import { putRecord, sentFields } from './applyAction';
 import { fieldsFromEvent, placeholderFields } from './conferenceFields';
 import { describeError, ProviderConfigError, ProviderError } from './errors';
 import { idempotencyKey } from './idempotencyKey';
 import type { ConferenceFields, ConferenceRecord } from './model';
 import type { SyncPorts } from './ports';
+import { eventKey, StateStoreFullError, UserState } from './state';
 import { validateEvent } from './validateEvent';
 
 export type CreateConferenceResult =
   | { ok: true; conference: Conference; record: ConferenceRecord }
   | { ok: false; errorType: 'TEMPORARY' | 'PERMANENT'; message: string };
+
+/** Room a new record may take in the store: its line, an event id of common length, a part boundary. */
+const NEW_RECORD_BYTES = 400;
 
 export function createConferenceForEvent(
   ports: SyncPorts,
@@ -22,37 +27,85 @@ export function createConferenceForEvent(
   eventId: string,
 ): CreateConferenceResult {
   try {
+    const state = new UserState(ports.state.readAll());
+    const existing = state.peek(calendarId).records.get(eventKey(eventId)) ?? null;
+    if (existing === null && !state.hasRoomFor(NEW_RECORD_BYTES)) return refuseFull(ports, state);
     const fields = readEventFields(ports, calendarId, eventId);
     const conference = createConferenceOnProvider(ports, calendarId, eventId, fields);
-    const existing = ports.store.getRecord(calendarId, eventId);
     // A repeat for the same event: the key gave back the conference we already recorded; keep that record.
-    if (existing && existing.conferenceId === conference.id) {
-      if (existing.eventConferenceId === undefined) return { ok: true, conference, record: existing };
-      // The event showed an older id (the provider had lost that conference and the sync made this one); the user
-      // is now putting this one on the event. From here on the event shows it: attach it afresh.
-      const { eventConferenceId: _older, ...rest } = existing;
-      const record: ConferenceRecord = {
-        ...rest,
-        attached: false,
-        createdAt: new Date(ports.clock.now()).toISOString(),
-      };
-      ports.store.putRecord(record);
-      return { ok: true, conference, record };
+    if (existing && existing.conferenceId === conference.id && existing.eventConferenceId === undefined) {
+      return { ok: true, conference, record: { ...existing, eventId } };
     }
+    // New, or the event showed an older id (the provider had lost that conference and the sync made this one):
+    // the user is now putting this one on the event, so it is attached afresh.
     const record: ConferenceRecord = {
       calendarId,
       eventId,
       conferenceId: conference.id,
-      sent: fields,
+      ...sentFields(fields),
       occurrences: {},
       attached: false,
       createdAt: new Date(ports.clock.now()).toISOString(),
     };
-    ports.store.putRecord(record);
+    putRecord(state.edit(calendarId), record);
+    try {
+      state.commit(ports.state);
+    } catch (error) {
+      return undoCreate(ports, conference, error);
+    }
     return { ok: true, conference, record };
   } catch (error) {
     return failure(ports, error);
   }
+}
+
+/** No room for one more record: refused before the provider is called, and noted for the status card. */
+function refuseFull(ports: SyncPorts, state: UserState): CreateConferenceResult {
+  const bytes = state.usage().bytes;
+  ports.log.error('conference not created: the property store is full', { bytes });
+  try {
+    state.noteFull({ at: new Date(ports.clock.now()).toISOString(), bytes });
+    state.commit(ports.state);
+  } catch (error) {
+    ports.log.warn('could not note the full store', { error: describeError(error) });
+  }
+  return {
+    ok: false,
+    errorType: 'PERMANENT',
+    message:
+      'Conference Sync has no room left to keep track of another conference. Old meetings are forgotten a month after they end; please try again later or ask your administrator.',
+  };
+}
+
+/**
+ * The record could not be saved: a conference nobody keeps track of would never follow its event nor be cleaned
+ * up, so it is deleted again at once. If even that fails, the log carries its id for a person.
+ */
+function undoCreate(ports: SyncPorts, conference: Conference, error: unknown): CreateConferenceResult {
+  const [outcome] = ports.provider.executeAll([{ kind: 'delete', conferenceId: conference.id }]);
+  if (outcome?.ok) {
+    ports.log.error('conference created but its record could not be saved; deleted it again', {
+      conferenceId: conference.id,
+      error: describeError(error),
+    });
+  } else {
+    ports.log.error(
+      'conference created, its record could not be saved, and deleting it failed: delete it by hand',
+      {
+        conferenceId: conference.id,
+        error: describeError(error),
+        deleteError: describeError(outcome?.error),
+      },
+    );
+  }
+  const full = error instanceof StateStoreFullError;
+  return {
+    ok: false,
+    errorType: full ? 'PERMANENT' : 'TEMPORARY',
+    message: full
+      ? 'Conference Sync has no room left to keep track of another conference; nothing was created.'
+      : 'The conference could not be recorded; please try again.',
+  };
 }
 
 /** The one way the add-on creates a conference: always with the event's deterministic key. */

@@ -3,7 +3,7 @@
  * see validateEvent.ts), the record this user keeps of each conference it created, and the report of one run.
  * Domain words follow the Calendar API (syncToken, cancelled, recurringEventId, originalStartTime).
  */
-import type { ConferenceWritableFields, OccurrenceOverride } from '../../contracts/conference-api';
+import type { ConferenceWritableFields } from '../../contracts/conference-api';
 
 /** `start`/`end`/`originalStartTime` of an event: exactly one of dateTime (timed) or date (all-day). */
 export interface EventTime {
@@ -49,23 +49,35 @@ export type ConferenceFields = ConferenceWritableFields;
 /**
  * This user's record of a conference the add-on created. Its existence is what makes an event "ours":
  * attendees' copies carry the same conferenceData but no record in *their* store.
+ *
+ * Compact by design (state/codec.ts stores one in about 40 bytes): a record keeps what ownership and change
+ * detection need — the conference id, a digest of the fields last sent, the end of the last occurrence for
+ * pruning — never a copy of the fields, so its size does not depend on the guest list or the title.
  */
 export interface ConferenceRecord {
   calendarId: string;
+  /** The event id. Stored only while the record is unattached; read back from storage it is the argument given. */
   eventId: string;
   conferenceId: string;
-  /** What the provider was last told; a change is PATCHed only when it differs from this. */
-  sent: ConferenceFields;
-  /** Occurrence overrides last sent, by occurrence key (`YYYYMMDDTHHMMSSZ` / `YYYYMMDD`). */
-  occurrences: Record<string, OccurrenceOverride>;
+  /** Digest of the provider fields last sent (conferenceFields.fieldsDigest); a change is sent when it differs. */
+  digest: string;
+  /**
+   * Milliseconds since the epoch at which the last occurrence ends, rounded up to a day; null when the series is
+   * open-ended or the end is unknown (never forgotten by age).
+   */
+  lastEnd: number | null;
+  /** Recurring records: the series' own length (ms), to tell an instance still in its own slot. */
+  spanMs?: number;
+  /** Occurrence overrides last sent: occurrence key (`YYYYMMDDTHHMMSSZ` / `YYYYMMDD`) → override digest. */
+  occurrences: Record<string, string>;
   /**
    * False from createConference until a sync first sees the event carrying this conference id. Calendar calls
    * createConference before the event is saved (or before the user saves the edit), so an event seen without our
    * conference while not yet attached is not a removal.
    */
   attached: boolean;
-  /** RFC 3339, when createConference made it (drives expiry of never-attached conferences). */
-  createdAt: string;
+  /** RFC 3339, when createConference made it (drives expiry of never-attached conferences); unattached only. */
+  createdAt?: string;
   /**
    * Set only after the provider lost the conference and the sync recreated it (see applyAction.ts): the id the
    * Calendar event still carries, which then differs from `conferenceId` because the add-on cannot rewrite the
@@ -74,16 +86,34 @@ export interface ConferenceRecord {
   eventConferenceId?: string;
 }
 
-/** A provider change that failed with a retryable error and waits for the next run. */
+/**
+ * A provider change that failed with a retryable error and waits for a later run. Only the id is kept: the retry
+ * re-reads the event (Events.get), so it always sends the event's latest state and costs a few bytes.
+ */
 export interface PendingRetry {
   calendarId: string;
   eventId: string;
-  /** The latest validated event state to re-plan from; newer listings of the same id replace it. */
-  event: CalendarEvent;
   attempts: number;
   /** RFC 3339; not retried before this (honours Retry-After). */
   notBefore: string;
   lastError: string;
+}
+
+/**
+ * Where an interrupted listing goes on: the query it was (token or full-sync bound) and the page to ask for
+ * next. Saved when a run stops early (time budget, provider outage), so the next run resumes there and the token
+ * never passes a change that was not applied.
+ */
+export interface ListingCursor {
+  syncToken?: string;
+  timeMin?: string;
+  /** Absent: start the query from its first page. */
+  pageToken?: string;
+  /** Runs that stopped at this cursor because of the provider, for the backoff. */
+  attempts: number;
+  /** RFC 3339: the provider asked to wait (Retry-After) or is backing off; no provider call before this. */
+  notBefore?: string;
+  lastError?: string;
 }
 
 /** A per-event failure kept where a person can see it (status card, logs), cleared when the event syncs. */
@@ -113,8 +143,11 @@ export interface SyncReport {
   retried: number;
   /** Records of single events long over, dropped to keep the property store small (no provider call). */
   forgotten: number;
-  /** Changes parked for the next run because this one ran out of its time budget. */
+  /** Changes left for the next run (time budget, provider outage): it resumes at the saved cursor. */
   deferred: number;
+  /** Provider requests sent, and the fetchAll waves they went in. */
+  requests: number;
+  waves: number;
   failures: Array<{ eventId: string; message: string; willRetry: boolean }>;
   tokenStored: boolean;
   /** Why the listing stopped before its last page (no token was stored then); absent when it completed. */
@@ -123,6 +156,11 @@ export interface SyncReport {
     | 'token-rejected-during-full-sync'
     | 'calendar-unavailable'
     | 'no-sync-token'
-    /** A change to retry could not be written to the state store (full?): the token stays, nothing is lost. */
-    | 'retry-not-saved';
+    /** The state store could not take this run's write (full?): the token stays, nothing is lost. */
+    | 'state-not-saved'
+    /** The provider failed (outage, rate limit) or the time budget ran out: the run resumes at its cursor. */
+    | 'provider-unavailable'
+    | 'time-budget'
+    /** A provider backoff is in force: no listing until it is over. */
+    | 'waiting';
 }

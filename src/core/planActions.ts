@@ -5,7 +5,7 @@
  * Calendar case that leads to it.
  */
 import type { OccurrenceOverride } from '../../contracts/conference-api';
-import { diffFields, fieldsFromEvent, hasChanges, sameInstant } from './conferenceFields';
+import { fieldsDigest, fieldsFromEvent, overrideDigest, sameInstant } from './conferenceFields';
 import type { CalendarEvent, ConferenceFields, ConferenceRecord } from './model';
 import { occurrenceKey } from './occurrenceKey';
 import type { SyncOptions } from './ports';
@@ -16,13 +16,16 @@ export type SyncAction =
   | { kind: 'not-ours'; eventId: string }
   | { kind: 'skip'; eventId: string; reason: string }
   | { kind: 'delete'; eventId: string; record: ConferenceRecord; reason: DeleteReason }
-  /** `changes` may be empty when the only news is that the event now carries our conference (attach). */
+  /**
+   * `changed` is false when the only news is that the event now carries our conference (attach). A change sends
+   * every writable field: the record keeps a digest, not a copy, so it cannot tell which field moved.
+   */
   | {
       kind: 'update';
       eventId: string;
       record: ConferenceRecord;
       wanted: ConferenceFields;
-      changes: Partial<ConferenceFields>;
+      changed: boolean;
     }
   | {
       kind: 'occurrence';
@@ -39,7 +42,7 @@ export type SyncAction =
       eventId: string;
       from: ConferenceRecord;
       wanted: ConferenceFields;
-      changes: Partial<ConferenceFields>;
+      changed: boolean;
     };
 
 /**
@@ -73,8 +76,8 @@ export function planAction(
   // later edits or deletion no longer touch a conference the continuing meetings use).
   if (records.splitFrom && event.status !== 'cancelled' && carriesOurConference(event, records.splitFrom)) {
     const wanted = fieldsFromEvent(event);
-    const changes = diffFields(records.splitFrom.sent, wanted);
-    return { kind: 'adopt-split', eventId: event.id, from: records.splitFrom, wanted, changes };
+    const changed = fieldsDigest(wanted) !== records.splitFrom.digest;
+    return { kind: 'adopt-split', eventId: event.id, from: records.splitFrom, wanted, changed };
   }
   // No record: an attendee's copy of someone else's conference, or an event with another solution.
   return { kind: 'not-ours', eventId: event.id };
@@ -88,7 +91,7 @@ export function callsProvider(action: SyncAction): boolean {
       return false;
     case 'update':
     case 'adopt-split':
-      return Object.keys(action.changes).length > 0;
+      return action.changed;
     default:
       return true;
   }
@@ -108,19 +111,19 @@ export function planExpiries(records: ConferenceRecord[], nowMs: number, options
 }
 
 /**
- * Records of single events that ended long ago: forgotten without any provider call (the conference stays as
- * history). A recurring series is kept, since its recurrence may go on; so is a record whose end was never known.
+ * Records of meetings that ended long ago, single events and series whose last occurrence is over alike: forgotten
+ * without any provider call (the conference stays as history). A series without end, and a record whose end was
+ * never known, are kept.
  */
 export function planForgets(
   records: ConferenceRecord[],
   nowMs: number,
   options: SyncOptions,
 ): ConferenceRecord[] {
-  return records.filter((record) => {
-    if (!record.attached || record.sent.recurrence.length > 0) return false;
-    const end = Date.parse(record.sent.endTime ?? record.sent.endDate ?? '');
-    return Number.isFinite(end) && nowMs - end > options.forgetEndedAfterMs;
-  });
+  return records.filter(
+    (record) =>
+      record.attached && record.lastEnd !== null && nowMs - record.lastEnd > options.forgetEndedAfterMs,
+  );
 }
 
 function planOwnEvent(
@@ -167,10 +170,10 @@ function carriesOurConference(event: CalendarEvent, record: ConferenceRecord): b
 
 function planFieldUpdate(event: CalendarEvent, record: ConferenceRecord, attach: boolean): SyncAction {
   const wanted = fieldsFromEvent(event);
-  const changes = diffFields(record.sent, wanted);
+  const changed = fieldsDigest(wanted) !== record.digest;
   // An RSVP, a colour, a reminder or a description change: nothing the provider stores differs.
-  if (!attach && !hasChanges(changes)) return { kind: 'skip', eventId: event.id, reason: 'unchanged' };
-  return { kind: 'update', eventId: event.id, record, wanted, changes };
+  if (!attach && !changed) return { kind: 'skip', eventId: event.id, reason: 'unchanged' };
+  return { kind: 'update', eventId: event.id, record, wanted, changed };
 }
 
 /**
@@ -196,9 +199,9 @@ function planOccurrence(event: CalendarEvent, master: ConferenceRecord): SyncAct
     return { kind: 'clear-occurrence', eventId: event.id, master, key };
   }
   const wanted = overrideFor(event);
-  if (held && sameOverride(held, wanted))
+  if (held && held === overrideDigest(wanted))
     return { kind: 'skip', eventId: event.id, reason: 'occurrence unchanged' };
-  if (!wanted.cancelled && isInOriginalSlot(event, master.sent)) {
+  if (!wanted.cancelled && isInOriginalSlot(event, master.spanMs)) {
     // Moved back to its own slot (or restored after a cancellation): the override has nothing left to say.
     if (held) return { kind: 'clear-occurrence', eventId: event.id, master, key };
     // An exception that was only renamed (or re-emitted after a split) still sits in its own slot.
@@ -221,29 +224,16 @@ function overrideFor(event: CalendarEvent): OccurrenceOverride {
   return { startTime: event.start?.dateTime ?? null, endTime: event.end?.dateTime ?? null };
 }
 
-function sameOverride(a: OccurrenceOverride, b: OccurrenceOverride): boolean {
-  return (
-    (a.cancelled ?? false) === (b.cancelled ?? false) &&
-    sameInstant(a.startTime, b.startTime) &&
-    sameInstant(a.endTime, b.endTime) &&
-    (a.startDate ?? null) === (b.startDate ?? null) &&
-    (a.endDate ?? null) === (b.endDate ?? null)
-  );
-}
-
 /** Same start as the original one and the series' own length: the instance has not moved. */
-function isInOriginalSlot(event: CalendarEvent, series: ConferenceFields): boolean {
+function isInOriginalSlot(event: CalendarEvent, seriesSpanMs: number | undefined): boolean {
   const original = event.originalStartTime;
-  if (!original || !event.start || !event.end) return false;
+  if (!original || !event.start || !event.end || seriesSpanMs === undefined) return false;
   if (original.date !== undefined) {
-    return (
-      event.start.date === original.date &&
-      span(event.start.date, event.end.date) === span(series.startDate, series.endDate)
-    );
+    return event.start.date === original.date && span(event.start.date, event.end.date) === seriesSpanMs;
   }
   return (
     sameInstant(event.start.dateTime, original.dateTime) &&
-    span(event.start.dateTime, event.end.dateTime) === span(series.startTime, series.endTime)
+    span(event.start.dateTime, event.end.dateTime) === seriesSpanMs
   );
 }
 
@@ -252,6 +242,6 @@ function span(from: string | null | undefined, to: string | null | undefined): n
   return Date.parse(to) - Date.parse(from);
 }
 
-function isExpiredUnattached(record: ConferenceRecord, nowMs: number, options: SyncOptions): boolean {
-  return !record.attached && nowMs - Date.parse(record.createdAt) > options.unattachedExpiryMs;
+export function isExpiredUnattached(record: ConferenceRecord, nowMs: number, options: SyncOptions): boolean {
+  return !record.attached && nowMs - Date.parse(record.createdAt ?? '') > options.unattachedExpiryMs;
 }

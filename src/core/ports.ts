@@ -4,7 +4,8 @@
  * implement them; the same contract tests prove both. Every method is synchronous, as Apps Script is.
  */
 import type { Conference, OccurrenceOverride } from '../../contracts/conference-api';
-import type { ConferenceFields, ConferenceRecord, EventFailure, PendingRetry } from './model';
+import type { ConferenceFields } from './model';
+import type { PropertyStorePort } from './state';
 
 export interface ListEventsRequest {
   /** Incremental sync from this token; absent for a full sync. */
@@ -39,36 +40,28 @@ export interface CreateConferenceInput {
   fields: ConferenceFields;
 }
 
-/** The conference provider. Errors are ProviderError (retryable or not) or ProviderConfigError. */
+/** One provider request of a wave. */
+export type ProviderCall =
+  | { kind: 'create'; input: CreateConferenceInput }
+  /** PATCH of the given fields. NOT_FOUND surfaces as a ProviderError with code NOT_FOUND. */
+  | { kind: 'update'; conferenceId: string; changes: Partial<ConferenceFields> }
+  /** Done when the conference is gone, including when it was already gone (404). */
+  | { kind: 'delete'; conferenceId: string }
+  | { kind: 'setOccurrence'; conferenceId: string; occurrenceKey: string; override: OccurrenceOverride }
+  /** Done when there is no override, including when there was none (404). */
+  | { kind: 'clearOccurrence'; conferenceId: string; occurrenceKey: string };
+
+/** What became of one call: the conference as the provider now has it (create, update, occurrence), or the error. */
+export type ProviderOutcome = { ok: true; conference?: Conference } | { ok: false; error: unknown };
+
+/**
+ * The conference provider. Errors are ProviderError (retryable or not) or ProviderConfigError. `executeAll` sends
+ * one wave of calls in parallel (UrlFetchApp.fetchAll) and answers one outcome per call, in order; a failing call
+ * never hides the others' outcomes.
+ */
 export interface ConferenceProvider {
   create(input: CreateConferenceInput): Conference;
-  /** PATCH only the given fields. NOT_FOUND surfaces as ProviderError with code NOT_FOUND. */
-  update(conferenceId: string, changes: Partial<ConferenceFields>): Conference;
-  /** Resolves when the conference is gone, including when it was already gone (404). */
-  delete(conferenceId: string): void;
-  setOccurrence(conferenceId: string, occurrenceKey: string, override: OccurrenceOverride): void;
-  /** Resolves when there is no override, including when there was none (404). */
-  clearOccurrence(conferenceId: string, occurrenceKey: string): void;
-}
-
-/** This user's durable state. Keys are per calendar: two calendars never share a token or a record. */
-export interface StateStore {
-  getSyncToken(calendarId: string): string | null;
-  setSyncToken(calendarId: string, token: string): void;
-  clearSyncToken(calendarId: string): void;
-
-  getRecord(calendarId: string, eventId: string): ConferenceRecord | null;
-  putRecord(record: ConferenceRecord): void;
-  deleteRecord(calendarId: string, eventId: string): void;
-  listRecords(calendarId: string): ConferenceRecord[];
-
-  listPendingRetries(calendarId: string): PendingRetry[];
-  putPendingRetry(retry: PendingRetry): void;
-  deletePendingRetry(calendarId: string, eventId: string): void;
-
-  listFailures(calendarId: string): EventFailure[];
-  putFailure(failure: EventFailure): void;
-  clearFailure(calendarId: string, eventId: string): void;
+  executeAll(calls: ProviderCall[]): ProviderOutcome[];
 }
 
 export interface LockPort {
@@ -90,7 +83,8 @@ export interface LogPort {
 export interface SyncPorts {
   calendar: CalendarPort;
   provider: ConferenceProvider;
-  store: StateStore;
+  /** This user's property store: read once and written once per run (state.ts). */
+  state: PropertyStorePort;
   clock: Clock;
   log: LogPort;
 }
@@ -104,17 +98,19 @@ export interface SyncOptions {
   maxPages: number;
   /** A conference never seen attached to its event is deleted after this long (default one day). */
   unattachedExpiryMs: number;
-  /** Retries of one event's provider change before it is reported as given up. */
-  maxRetryAttempts: number;
+  /** Provider requests sent in parallel in one wave (one UrlFetchApp.fetchAll). */
+  waveWidth: number;
+  /** Parked events re-read (Events.get) and retried per run at most. */
+  maxRetriesPerRun: number;
   /**
-   * The record of a single (non-recurring) event that ended longer ago than this is forgotten: user properties
-   * hold 500 KB in all, and a meeting long over will not be edited again. The conference itself stays with the
+   * The record of a meeting whose last occurrence ended longer ago than this is forgotten: user properties hold
+   * 500 KB in all, and a meeting long over will not be edited again. The conference itself stays with the
    * provider as history. Default 30 days.
    */
   forgetEndedAfterMs: number;
   /**
-   * Time after which a run stops calling the provider and parks the remaining changes as retries due at once:
-   * Apps Script kills a trigger run at six minutes, and a killed run saves nothing. Default 4.5 minutes.
+   * Time after which a run sends no further wave and saves where it stopped (a cursor), so the next run resumes
+   * there: Apps Script kills a trigger run at six minutes, and a killed run saves nothing. Default 4.5 minutes.
    */
   providerTimeBudgetMs: number;
 }
@@ -124,7 +120,8 @@ export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
   pageSize: 2500,
   maxPages: 40,
   unattachedExpiryMs: 24 * 60 * 60 * 1000,
-  maxRetryAttempts: 10,
+  waveWidth: 50,
+  maxRetriesPerRun: 100,
   forgetEndedAfterMs: 30 * 24 * 60 * 60 * 1000,
   providerTimeBudgetMs: 4.5 * 60 * 1000,
 };

@@ -11,14 +11,11 @@
  * also serves requests left for this user's other calendars.
  */
 import type { LockPort } from './ports';
+import { type PropertyStorePort, UserState } from './state';
 
-/** Per-calendar "sync again" requests, shared by all of this user's executions (user properties). */
+/** Leaves a "sync again" request for a calendar where every execution of this user sees it (one write). */
 export interface RerunRequests {
   request(calendarId: string): void;
-  /** True, and the request cleared, when one was pending. */
-  take(calendarId: string): boolean;
-  /** Some calendar with a pending request, that request cleared; null when none is pending. */
-  takeAny(): string | null;
 }
 
 export interface SerializedSyncOptions {
@@ -37,20 +34,30 @@ export type SerializedSyncOutcome<T> =
   /** Another run held the lock throughout; it will sync again for this run's request. */
   | { kind: 'handed-over' };
 
+/**
+ * A request is served once a sync that started after it was made has committed (the sync records the request's
+ * nonce with its one write), so taking a request costs no call of its own: per run, one write for the request,
+ * one read of the state, the sync's one write, and one read to see whether more requests arrived meanwhile.
+ */
 export function runSerializedSync<T>(
   lock: LockPort,
+  store: PropertyStorePort,
   reruns: RerunRequests,
   calendarId: string,
   options: SerializedSyncOptions,
-  sync: (calendarId: string) => T,
+  sync: (calendarId: string, state: UserState, serves: string) => T,
 ): SerializedSyncOutcome<T> {
   reruns.request(calendarId);
   const held = lock.withLock(options.lockWaitMs, () => {
     const results: Array<{ calendarId: string; result: T }> = [];
-    while (results.length < options.maxRunsPerLock) {
-      const next = reruns.take(calendarId) ? calendarId : reruns.takeAny();
-      if (next === null) break;
-      results.push({ calendarId: next, result: sync(next) });
+    let state = new UserState(store.readAll());
+    for (;;) {
+      const next = state.pendingReruns(calendarId)[0];
+      if (next === undefined) break;
+      results.push({ calendarId: next, result: sync(next, state, state.pendingRerun(next) as string) });
+      if (results.length >= options.maxRunsPerLock) break;
+      // Fresh: requests other executions left while this sync ran are only in the store.
+      state = new UserState(store.readAll());
     }
     return results;
   });

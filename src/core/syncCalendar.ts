@@ -1,27 +1,32 @@
 /**
- * One sync run of one calendar: retry what is due, list the changes (incremental from the stored token, or one
- * bounded full sync when there is none or it was rejected), validate, plan and apply each event, and store the new
- * token only after the last page. The procedure follows Google's guides
- * (https://developers.google.com/workspace/calendar/api/guides/sync and
- * https://developers.google.com/workspace/add-ons/calendar/conferencing/sync-calendar-changes) without the
- * defects of their sample (shared/reference/calendar-api.md §6): guarded reads, a token per calendar, no orderBy
- * or updatedMin, typed token rejection, showDeleted, ownership by record, and a real update branch.
- * Locking is the caller's (one run per user at a time).
+ * One sync run of one calendar, planned then applied in batches: retry what is due, list the changes
+ * (incremental from the stored token, from a saved cursor, or one bounded full sync), and for each page validate
+ * and plan every item against the state read at the start, send the provider calls in parallel waves
+ * (`executeAll`, one UrlFetchApp.fetchAll each), settle the outcomes in memory, and write the state once at the
+ * end. The token is stored only after the last page; a run cut short (provider outage, time budget) saves a
+ * cursor at the page it stopped in, so the next run resumes there and nothing is skipped.
+ *
+ * Two calls for one conference never share a wave and keep their order: items are taken in rounds, one item per
+ * conference a round, each round planned against the state the previous one settled.
+ *
+ * The procedure follows Google's guides (https://developers.google.com/workspace/calendar/api/guides/sync and
+ * https://developers.google.com/workspace/add-ons/calendar/conferencing/sync-calendar-changes) without the defects
+ * of their sample: guarded reads, a token per calendar, no orderBy or updatedMin, typed token rejection,
+ * showDeleted, ownership by record, and a real update branch. Locking is the caller's (one run per user at a time).
  */
-import { type ApplyOutcome, applyAction } from './applyAction';
+import type { Conference } from '../../contracts/conference-api';
+import { type ApplyOutcome, prepare, recreateCall, settle, settleRecreate } from './applyAction';
 import {
   CalendarApiError,
   describeError,
   InvalidEventError,
-  ProviderConfigError,
   ProviderError,
   SyncTokenRejectedError,
 } from './errors';
-import type { CalendarEvent, EventFailure, PendingRetry, SyncReport } from './model';
+import type { CalendarEvent, ConferenceFields, EventFailure, ListingCursor, SyncReport } from './model';
 import {
-  callsProvider,
+  isExpiredUnattached,
   planAction,
-  planExpiries,
   planForgets,
   type SyncAction,
   seriesIdOfInstance,
@@ -31,54 +36,136 @@ import {
   DEFAULT_SYNC_OPTIONS,
   type EventsPage,
   type ListEventsRequest,
+  type ProviderCall,
   type SyncOptions,
   type SyncPorts,
 } from './ports';
-import { ProviderCircuit } from './providerCircuit';
 import { retryNotBefore } from './retryPolicy';
+import {
+  type CalendarState,
+  eventKey,
+  MAX_FAILURES_PER_CALENDAR,
+  MAX_RETRIES_PER_CALENDAR,
+  StateStoreFullError,
+  UserState,
+} from './state';
 import { validateEvent } from './validateEvent';
+
+export interface SyncContext {
+  /** The state read under the lock (serializedSync.ts); read here when absent. */
+  state?: UserState;
+  /** The rerun request this sync serves, recorded with its write. */
+  serves?: string | null;
+}
 
 export function syncCalendar(
   ports: SyncPorts,
   calendarId: string,
   options?: Partial<SyncOptions>,
+  context: SyncContext = {},
 ): SyncReport {
-  const guarded: SyncPorts = { ...ports, provider: new ProviderCircuit(ports.provider) };
-  return new SyncRun(guarded, calendarId, { ...DEFAULT_SYNC_OPTIONS, ...options }).run();
+  const snapshot = context.state === undefined ? ports.state.readAll() : undefined;
+  const state = context.state ?? new UserState(snapshot ?? {});
+  const run = new SyncRun(ports, state, calendarId, { ...DEFAULT_SYNC_OPTIONS, ...options });
+  if (context.serves) state.edit(calendarId).served = context.serves;
+  const report = run.run();
+  save(ports, state, calendarId, report, context.serves ?? null);
+  return report;
+}
+
+/**
+ * The run's one write. When the store cannot take it, nothing of the run is kept but the note that says so and
+ * the rerun it served: the token stays where it was, so the next run lists the same changes again.
+ */
+function save(
+  ports: SyncPorts,
+  state: UserState,
+  calendarId: string,
+  report: SyncReport,
+  serves: string | null,
+): void {
+  try {
+    // A run whose state fits again clears the note that a previous one did not.
+    if (state.usage().full !== null && state.hasRoomFor(0)) state.clearFullNote();
+    state.commit(ports.state);
+    return;
+  } catch (error) {
+    if (!(error instanceof StateStoreFullError)) throw error;
+    const bytes = state.usage().bytes;
+    report.tokenStored = false;
+    report.incomplete = 'state-not-saved';
+    const message = `the property store cannot take this run's state (${bytes} bytes): nothing of it was kept; the next run lists the same changes again`;
+    report.failures.push({ eventId: '', message, willRetry: true });
+    ports.log.error(`sync of ${calendarId}: ${message}`, { error: describeError(error) });
+    try {
+      const fallback = new UserState(ports.state.readAll());
+      if (serves) fallback.edit(calendarId).served = serves;
+      fallback.noteFull({ at: new Date(ports.clock.now()).toISOString(), bytes });
+      fallback.commit(ports.state);
+    } catch (noteError) {
+      // Not even the note fits: the log and the report carry it; the next run tries again from the same token.
+      ports.log.error('could not note the full property store', { error: describeError(noteError) });
+    }
+  }
 }
 
 type ListingResult =
   | { kind: 'complete'; nextSyncToken: string }
   | { kind: 'rejected'; error: SyncTokenRejectedError }
   | { kind: 'incomplete'; reason: NonNullable<SyncReport['incomplete']>; message: string };
-/** What a run ends with: a rejected token has already been turned into a full sync or an incomplete result. */
 type ListingEnd = Exclude<ListingResult, { kind: 'rejected' }>;
+
+/** Why a batch stopped before its end. */
+type Stop = { reason: 'provider-unavailable'; error: ProviderError } | { reason: 'time-budget' };
+
+/** One action under way: its event, the call in flight, and how often that call has been sent this run. */
+interface Step {
+  event: CalendarEvent;
+  action: SyncAction;
+  call: ProviderCall;
+  sends: number;
+  /** The call re-creates a conference the provider lost (after a 404 on its PATCH). */
+  recreate: boolean;
+  /** The event came from the retry list: its attempts so far. */
+  attempts: number;
+}
 
 class SyncRun {
   private readonly report: SyncReport;
-  private readonly nowMs: number;
-  /** Loaded once, so that an event that syncs cleanly costs no store write unless something must be cleared. */
-  private failed = new Set<string>();
-  private pending = new Map<string, PendingRetry>();
-  /** A retry that could not be written: the token must not pass it. */
-  private retryNotSaved = false;
+  private readonly startMs: number;
+  private readonly cal: CalendarState;
 
   constructor(
     private readonly ports: SyncPorts,
+    state: UserState,
     private readonly calendarId: string,
     private readonly options: SyncOptions,
   ) {
-    this.nowMs = ports.clock.now();
+    this.startMs = ports.clock.now();
     this.report = emptyReport(calendarId);
+    this.cal = state.edit(calendarId);
   }
 
   run(): SyncReport {
-    this.failed = new Set(this.ports.store.listFailures(this.calendarId).map((f) => f.eventId));
-    this.pending = new Map(this.ports.store.listPendingRetries(this.calendarId).map((r) => [r.eventId, r]));
-    this.retryDuePending();
-    const listing = this.checkRetriesSaved(this.listChanges());
+    const waitUntil = Date.parse(this.cal.cursor?.notBefore ?? '');
+    if (Number.isFinite(waitUntil) && waitUntil > this.startMs) {
+      this.report.mode = 'skipped';
+      this.report.incomplete = 'waiting';
+      this.report.failures.push({
+        eventId: '',
+        message: `the conference API is backing off until ${this.cal.cursor?.notBefore} (${this.cal.cursor?.lastError ?? 'unavailable'})`,
+        willRetry: true,
+      });
+      this.logSummary();
+      return this.report;
+    }
+    const stoppedInRetries = this.retryDue();
+    const listing = stoppedInRetries
+      ? this.stoppedListing(stoppedInRetries, this.cal.cursor)
+      : this.listChanges();
     if (listing.kind === 'complete') {
-      this.ports.store.setSyncToken(this.calendarId, listing.nextSyncToken);
+      this.cal.token = listing.nextSyncToken;
+      this.cal.cursor = null;
       this.report.tokenStored = true;
       this.expireUnattached();
       this.forgetLongEnded();
@@ -91,37 +178,58 @@ class SyncRun {
     return this.report;
   }
 
-  /**
-   * The token may pass a change only once it is applied or parked for a retry. When parking failed (the user's
-   * property store full, say), the run ends without the token, so the next one lists those changes again.
-   */
-  private checkRetriesSaved(listing: ListingEnd): ListingEnd {
-    if (listing.kind !== 'complete' || !this.retryNotSaved) return listing;
-    return {
-      kind: 'incomplete',
-      reason: 'retry-not-saved',
-      message: 'a change waiting for a retry could not be saved; the token stays so it is listed again',
-    };
-  }
-
-  /** Pending provider changes whose time has come, re-planned from the latest event state they hold. */
-  private retryDuePending(): void {
-    for (const retry of [...this.pending.values()]) {
-      if (Date.parse(retry.notBefore) > this.nowMs) continue;
+  /** Parked events whose time has come, re-read from Calendar so the retry sends their latest state. */
+  private retryDue(): Stop | null {
+    const due = [...this.cal.retries.values()]
+      .filter((r) => Date.parse(r.notBefore) <= this.startMs)
+      .slice(0, this.options.maxRetriesPerRun);
+    if (due.length === 0) return null;
+    const events: Array<{ event: CalendarEvent; attempts: number }> = [];
+    for (const retry of due) {
+      let raw: unknown;
+      try {
+        raw = this.ports.calendar.getEvent(this.calendarId, retry.eventId);
+      } catch (error) {
+        // Calendar itself is unavailable: the retry stays as it is for a later run.
+        this.ports.log.warn(`could not re-read event ${retry.eventId} for its retry`, {
+          error: describeError(error),
+        });
+        continue;
+      }
+      // Gone for good (404): the same as a deleted event.
+      const event = raw === null ? { id: retry.eventId, status: 'cancelled' as const } : validateEvent(raw);
+      if (event instanceof InvalidEventError) {
+        this.cal.retries.delete(retry.eventId);
+        this.recordFailure(retry.eventId, 'invalid-event', event.message, false);
+        continue;
+      }
       this.report.retried++;
-      this.syncEvent(retry.event, retry.attempts);
+      events.push({ event, attempts: retry.attempts });
     }
+    return this.processBatch(events);
   }
 
   private listChanges(): ListingEnd {
-    const token = this.ports.store.getSyncToken(this.calendarId);
+    const cursor = this.cal.cursor;
+    if (cursor?.syncToken !== undefined || cursor?.timeMin !== undefined) {
+      this.report.mode = cursor.syncToken !== undefined ? 'incremental' : 'full';
+      const resumed = this.listAllPages(cursor);
+      if (resumed.kind !== 'rejected') return resumed;
+      this.ports.log.warn(
+        `the saved listing of ${this.calendarId} was refused (${resumed.error.reason}); starting afresh`,
+      );
+      this.cal.cursor = null;
+      this.cal.token = null;
+      return this.fullSync(resumed.error.reason === 'expired' ? 'token-expired' : 'token-invalid');
+    }
+    const token = this.cal.token;
     if (token === null) return this.fullSync('no-token');
     this.report.mode = 'incremental';
-    const incremental = this.listAllPages({ syncToken: token });
+    const incremental = this.listAllPages({ syncToken: token, attempts: 0 });
     if (incremental.kind !== 'rejected') return incremental;
     // Expired (410) or corrupt (400) token: wipe it and do one bounded full sync; no recursion.
     this.ports.log.warn(`sync token of ${this.calendarId} rejected (${incremental.error.reason}); full sync`);
-    this.ports.store.clearSyncToken(this.calendarId);
+    this.cal.token = null;
     return this.fullSync(incremental.error.reason === 'expired' ? 'token-expired' : 'token-invalid');
   }
 
@@ -132,10 +240,9 @@ class SyncRun {
   private fullSync(reason: NonNullable<SyncReport['fullSyncReason']>): ListingEnd {
     this.report.mode = 'full';
     this.report.fullSyncReason = reason;
-    const timeMin = new Date(this.nowMs - this.options.fullSyncLookbackMs).toISOString();
-    const result = this.listAllPages({ timeMin });
+    const timeMin = new Date(this.startMs - this.options.fullSyncLookbackMs).toISOString();
+    const result = this.listAllPages({ timeMin, attempts: 0 });
     if (result.kind !== 'rejected') return result;
-    // Refused again without any token of ours: trying once more would loop. Report it and stop.
     return {
       kind: 'incomplete',
       reason: 'token-rejected-during-full-sync',
@@ -143,9 +250,11 @@ class SyncRun {
     };
   }
 
-  /** Pages to the last one, processing each page as it comes; the token is only taken from the last page. */
-  private listAllPages(query: Pick<ListEventsRequest, 'syncToken' | 'timeMin'>): ListingResult {
-    let pageToken: string | undefined;
+  /** Pages to the last one, applying each page as it comes; the token is only taken from the last page. */
+  private listAllPages(from: ListingCursor): ListingResult {
+    const query: Pick<ListEventsRequest, 'syncToken' | 'timeMin'> =
+      from.syncToken !== undefined ? { syncToken: from.syncToken } : { timeMin: from.timeMin };
+    let pageToken = from.pageToken;
     for (let pages = 0; pages < this.options.maxPages; pages++) {
       const request: ListEventsRequest = { ...query, maxResults: this.options.pageSize, showDeleted: true };
       if (pageToken !== undefined) request.pageToken = pageToken;
@@ -153,7 +262,22 @@ class SyncRun {
       if (fetched.kind !== 'page') return fetched;
       const page = fetched.page;
       this.report.pages++;
-      for (const item of page.items) this.processItem(item);
+      const events: Array<{ event: CalendarEvent; attempts: number }> = [];
+      for (const item of page.items) {
+        this.report.eventsSeen++;
+        const event = validateEvent(item);
+        if (event instanceof InvalidEventError) {
+          this.recordFailure(event.eventId ?? '', 'invalid-event', event.message, false);
+          continue;
+        }
+        const parked = this.cal.retries.get(event.id);
+        // Still waiting (Retry-After, backoff): the retry re-reads the event when it is due, newest state then.
+        if (parked && Date.parse(parked.notBefore) > this.startMs) continue;
+        events.push({ event, attempts: parked?.attempts ?? 0 });
+      }
+      const stop = this.processBatch(events);
+      const here: ListingCursor = { ...query, attempts: from.attempts, ...(pageToken ? { pageToken } : {}) };
+      if (stop) return this.stoppedListing(stop, here);
       if (page.nextPageToken === undefined) {
         if (page.nextSyncToken !== undefined) return { kind: 'complete', nextSyncToken: page.nextSyncToken };
         return {
@@ -164,10 +288,53 @@ class SyncRun {
       }
       pageToken = page.nextPageToken;
     }
+    // Where the listing stopped is kept, so the next run goes on from there instead of starting over.
+    this.cal.cursor = { ...query, attempts: 0, ...(pageToken ? { pageToken } : {}) };
     return {
       kind: 'incomplete',
       reason: 'max-pages',
-      message: `stopped after ${this.options.maxPages} pages; no token stored, the next run lists again`,
+      message: `stopped after ${this.options.maxPages} pages; the next run goes on from there`,
+    };
+  }
+
+  /** Saves where to resume (the page that was being applied) and, after a provider failure, when. */
+  private stoppedListing(stop: Stop, at: ListingCursor | null): ListingEnd {
+    if (at !== null && (at.syncToken !== undefined || at.timeMin !== undefined)) {
+      const cursor: ListingCursor = { ...at };
+      if (stop.reason === 'provider-unavailable') {
+        cursor.attempts = at.attempts + 1;
+        cursor.notBefore = new Date(
+          retryNotBefore(this.startMs, cursor.attempts, this.calendarId, stop.error.retryAfterSeconds),
+        ).toISOString();
+        cursor.lastError = stop.error.message.slice(0, 300);
+      } else {
+        delete cursor.notBefore;
+        delete cursor.lastError;
+      }
+      this.cal.cursor = cursor;
+    } else if (stop.reason === 'provider-unavailable' && this.cal.token !== null) {
+      // Stopped in the retries, before listing: the listing waits at the token with the same backoff.
+      const attempts = (this.cal.cursor?.attempts ?? 0) + 1;
+      this.cal.cursor = {
+        syncToken: this.cal.token,
+        attempts,
+        notBefore: new Date(
+          retryNotBefore(this.startMs, attempts, this.calendarId, stop.error.retryAfterSeconds),
+        ).toISOString(),
+        lastError: stop.error.message.slice(0, 300),
+      };
+    }
+    if (stop.reason === 'time-budget') {
+      return {
+        kind: 'incomplete',
+        reason: 'time-budget',
+        message: 'the run used up its time budget; the next run goes on where it stopped',
+      };
+    }
+    return {
+      kind: 'incomplete',
+      reason: 'provider-unavailable',
+      message: `the conference API is unavailable (${stop.error.message}); the next run goes on where this one stopped`,
     };
   }
 
@@ -184,107 +351,204 @@ class SyncRun {
     }
   }
 
-  private processItem(raw: unknown): void {
-    this.report.eventsSeen++;
-    const event = validateEvent(raw);
-    if (event instanceof InvalidEventError) {
-      this.recordFailure(event.eventId ?? '', 'invalid-event', event.message, false);
-      return;
+  /**
+   * Plans and applies a batch of events in rounds (one event per conference a round) and waves. Returns why it
+   * stopped early, or null when every event was applied, parked or recorded as failed.
+   */
+  private processBatch(batch: Array<{ event: CalendarEvent; attempts: number }>): Stop | null {
+    const groups = new Map<string, Array<{ event: CalendarEvent; attempts: number }>>();
+    for (const item of batch) {
+      const group = this.conferenceOf(item.event) ?? `event:${item.event.id}`;
+      const list = groups.get(group) ?? [];
+      list.push(item);
+      groups.set(group, list);
     }
-    const pending = this.pending.get(event.id);
-    if (pending && Date.parse(pending.notBefore) > this.nowMs) {
-      // Still waiting (Retry-After, backoff): keep the wait, but retry with this newer state of the event.
-      this.savePendingRetry({ ...pending, event });
-      return;
+    const queues = [...groups.values()];
+    for (let round = 0; queues.some((q) => q.length > round); round++) {
+      const steps: Step[] = [];
+      for (const queue of queues) {
+        const item = queue[round];
+        if (!item) continue;
+        const step = this.begin(item.event, item.attempts);
+        if (step) steps.push(step);
+      }
+      const stop = this.sendInWaves(steps);
+      if (stop) return stop;
     }
-    this.syncEvent(event, pending?.attempts ?? 0);
+    return null;
   }
 
-  /** Plans and applies one event; whatever goes wrong stays with this event and the run goes on. */
-  private syncEvent(event: CalendarEvent, previousAttempts: number): void {
+  /** The record key of the conference an event touches (its own, its series', the series it was split from). */
+  private conferenceOf(event: CalendarEvent): string | null {
+    const records = this.cal.records;
+    const own = eventKey(event.id);
+    if (records.has(own)) return own;
+    const seriesId = event.recurringEventId ?? seriesIdOfInstance(event.id);
+    if (seriesId && records.has(eventKey(seriesId))) return eventKey(seriesId);
+    const splitId = seriesIdOfSplit(event.id);
+    if (splitId && records.has(eventKey(splitId))) return eventKey(splitId);
+    return null;
+  }
+
+  /** Plans one event and applies what needs no call; returns the call under way, if any. */
+  private begin(event: CalendarEvent, attempts: number): Step | null {
     try {
       const action = this.plan(event);
-      if (callsProvider(action) && this.outOfTime()) {
-        this.defer(event, previousAttempts);
-        return;
+      const call = prepare(this.cal, action, this.ports.log);
+      if (call === null) {
+        this.finish(event, settle(this.cal, action));
+        return null;
       }
-      this.count(applyAction(this.ports, action));
-      this.settle(event.id);
+      return { event, action, call, sends: 0, recreate: false, attempts };
     } catch (error) {
-      this.onEventError(event, error, previousAttempts);
+      this.onPermanentError(event, error);
+      return null;
     }
-  }
-
-  private outOfTime(): boolean {
-    return this.ports.clock.now() - this.nowMs > this.options.providerTimeBudgetMs;
-  }
-
-  /** Parked as a retry due at once: the token may pass it, and the next run starts with it. */
-  private defer(event: CalendarEvent, attempts: number): void {
-    this.park(event, attempts, this.nowMs, 'deferred: the run used up its time budget');
-    this.report.deferred++;
-  }
-
-  /** Keeps the event's latest state as a pending retry, not tried before `notBeforeMs`. */
-  private park(event: CalendarEvent, attempts: number, notBeforeMs: number, lastError: string): void {
-    const retry: PendingRetry = {
-      calendarId: this.calendarId,
-      eventId: event.id,
-      event,
-      attempts,
-      notBefore: new Date(notBeforeMs).toISOString(),
-      lastError,
-    };
-    this.savePendingRetry(retry);
-    this.pending.set(event.id, retry);
   }
 
   private plan(event: CalendarEvent): SyncAction {
-    const store = this.ports.store;
-    const own = store.getRecord(this.calendarId, event.id);
+    const records = this.cal.records;
+    const lookup = (id: string) => {
+      const record = records.get(eventKey(id));
+      return record ? { ...record, eventId: id } : null;
+    };
+    const own = lookup(event.id);
     const seriesId = event.recurringEventId ?? seriesIdOfInstance(event.id);
-    const master = own === null && seriesId ? store.getRecord(this.calendarId, seriesId) : null;
+    const master = own === null && seriesId ? lookup(seriesId) : null;
     const splitId = own === null && master === null ? seriesIdOfSplit(event.id) : null;
-    const splitFrom = splitId ? store.getRecord(this.calendarId, splitId) : null;
-    return planAction(event, { own, master, splitFrom }, this.nowMs, this.options);
+    const splitFrom = splitId ? lookup(splitId) : null;
+    return planAction(event, { own, master, splitFrom }, this.startMs, this.options);
+  }
+
+  /**
+   * Sends the steps' calls, `waveWidth` at a time. A call that fails with a retryable error while others in its
+   * wave succeed is sent again alone in a later wave; one that fails twice is parked for a later run. A wave whose
+   * calls all fail retryably, or a rate limit, means the provider is down: the run stops there.
+   */
+  private sendInWaves(initial: Step[]): Stop | null {
+    let queue = initial;
+    while (queue.length > 0) {
+      if (this.outOfTime()) {
+        this.report.deferred += queue.length;
+        return { reason: 'time-budget' };
+      }
+      const wave = queue.slice(0, this.options.waveWidth);
+      const rest = queue.slice(this.options.waveWidth);
+      const outcomes = this.ports.provider.executeAll(wave.map((s) => s.call));
+      this.report.waves++;
+      this.report.requests += wave.length;
+      const again: Step[] = [];
+      let retryableFailures = 0;
+      let outage: ProviderError | null = null;
+      wave.forEach((step, i) => {
+        const outcome = outcomes[i] ?? {
+          ok: false,
+          error: new Error('the provider gave no outcome for this call'),
+        };
+        step.sends++;
+        if (outcome.ok) {
+          const next = this.onSuccess(step, outcome.conference);
+          if (next) again.push(next);
+          return;
+        }
+        const error = outcome.error;
+        if (error instanceof ProviderError && error.code === 'NOT_FOUND' && step.call.kind === 'update') {
+          // The provider lost the conference while the event still shows it: make it again.
+          const wanted =
+            step.action.kind === 'update' || step.action.kind === 'adopt-split' ? step.action.wanted : null;
+          if (wanted) {
+            again.push({
+              ...step,
+              call: recreateCall(this.cal, step.event.id, wanted),
+              recreate: true,
+              sends: 0,
+            });
+            return;
+          }
+        }
+        if (error instanceof ProviderError && error.retryable) {
+          retryableFailures++;
+          if (error.status === 429 || error.retryAfterSeconds !== undefined) outage = error;
+          if (step.sends < 2) again.push(step);
+          else this.park(step, error);
+          return;
+        }
+        this.onPermanentError(step.event, error);
+      });
+      // Every call failed, and not only calls sent a second time (those say less: their neighbours landed).
+      const firstSends = wave.some((step) => step.sends === 1);
+      if (retryableFailures === wave.length && firstSends && outage === null) {
+        outage = (outcomes.find((o) => !o.ok && o.error instanceof ProviderError) as { error: ProviderError })
+          .error;
+      }
+      if (outage !== null) {
+        // Nothing more goes out this run. The events of this wave and the rest wait at the saved cursor (a listed
+        // page is applied again next run; what settled already is skipped then), retries keep their place.
+        for (const step of [...again, ...rest]) this.keepForLater(step, outage);
+        return { reason: 'provider-unavailable', error: outage };
+      }
+      // Retries of single calls go after the calls not yet sent, so they are sent alone or with other retries.
+      queue = [...rest, ...again];
+    }
+    return null;
+  }
+
+  private onSuccess(step: Step, conference: Conference | undefined): Step | null {
+    if (step.recreate) {
+      const wanted = (step.action as { wanted: ConferenceFields }).wanted;
+      if (conference) settleRecreate(this.cal, step.event.id, wanted, conference, this.ports.log);
+      this.finish(step.event, 'updated');
+      return null;
+    }
+    this.finish(step.event, settle(this.cal, step.action));
+    return null;
   }
 
   /** The event is in step: drop its pending retry and its reported failure, if it had any. */
-  private settle(eventId: string): void {
-    this.dropPending(eventId);
-    if (this.failed.delete(eventId)) this.ports.store.clearFailure(this.calendarId, eventId);
+  private finish(event: CalendarEvent, outcome: ApplyOutcome): void {
+    this.count(outcome);
+    this.cal.retries.delete(event.id);
+    this.cal.failures.delete(event.id);
   }
 
-  private onEventError(event: CalendarEvent, error: unknown, previousAttempts: number): void {
-    const message = describeError(error);
-    if (error instanceof ProviderError && error.retryable) {
-      this.keepForRetry(event, error, previousAttempts + 1, message);
-      return;
-    }
-    this.dropPending(event.id);
-    // 400/401/403/413 and bad configuration: the same request would fail the same way.
-    const permanent = error instanceof ProviderError || error instanceof ProviderConfigError;
-    if (!permanent) this.ports.log.error(`unexpected error syncing event ${event.id}`, { error: message });
-    this.recordFailure(event.id, permanent ? 'provider-rejected' : 'unexpected-error', message, false, event);
+  /** A retried event the run stops before: it keeps its place in the retry list (listed ones wait at the cursor). */
+  private keepForLater(step: Step, error: ProviderError): void {
+    this.report.deferred++;
+    if (this.cal.retries.has(step.event.id)) this.park(step, error);
   }
 
-  private keepForRetry(event: CalendarEvent, error: ProviderError, attempts: number, message: string): void {
-    if (attempts > this.options.maxRetryAttempts) {
-      this.dropPending(event.id);
-      this.recordFailure(event.id, 'gave-up', `gave up after ${attempts} attempts: ${message}`, false, event);
+  /** One event's call failed twice in this run while the provider answered others: retried on a later run. */
+  private park(step: Step, error: ProviderError): void {
+    const attempts = step.attempts + 1;
+    if (!this.cal.retries.has(step.event.id) && this.cal.retries.size >= MAX_RETRIES_PER_CALENDAR) {
+      // The retry list is bounded; past it the change is not dropped but left in the feed (cursor) instead.
+      this.report.deferred++;
       return;
     }
-    this.park(
-      event,
+    this.cal.retries.set(step.event.id, {
+      calendarId: this.calendarId,
+      eventId: step.event.id,
       attempts,
-      retryNotBefore(this.nowMs, attempts, event.id, error.retryAfterSeconds),
-      message,
-    );
-    this.recordFailure(event.id, 'provider-retrying', message, true, event);
+      notBefore: new Date(
+        retryNotBefore(this.startMs, attempts, step.event.id, error.retryAfterSeconds),
+      ).toISOString(),
+      lastError: error.message.slice(0, 300),
+    });
+    this.recordFailure(step.event.id, 'provider-retrying', error.message, true, step.event);
   }
 
-  private dropPending(eventId: string): void {
-    if (this.pending.delete(eventId)) this.ports.store.deletePendingRetry(this.calendarId, eventId);
+  private outOfTime(): boolean {
+    return this.ports.clock.now() - this.startMs > this.options.providerTimeBudgetMs;
+  }
+
+  /** 400/401/403/413, bad configuration, or a defect: the same request would fail the same way. */
+  private onPermanentError(event: CalendarEvent, error: unknown): void {
+    const message = describeError(error);
+    this.cal.retries.delete(event.id);
+    const expected =
+      error instanceof ProviderError || (error instanceof Error && error.name === 'ProviderConfigError');
+    if (!expected) this.ports.log.error(`unexpected error syncing event ${event.id}`, { error: message });
+    this.recordFailure(event.id, expected ? 'provider-rejected' : 'unexpected-error', message, false, event);
   }
 
   private recordFailure(
@@ -294,31 +558,20 @@ class SyncRun {
     willRetry: boolean,
     event?: CalendarEvent,
   ): void {
-    const at = new Date(this.nowMs).toISOString();
+    const at = new Date(this.startMs).toISOString();
     this.report.failures.push({ eventId, message, willRetry });
     const failure: EventFailure = { calendarId: this.calendarId, eventId, at, kind, message };
     if (event?.summary) failure.summary = event.summary;
     const start = event?.start?.dateTime ?? event?.start?.date;
     if (start) failure.start = start;
-    try {
-      this.ports.store.putFailure(failure);
-      this.failed.add(eventId);
-    } catch (error) {
-      // Only the status card misses it; the report and the log still carry the failure.
-      this.ports.log.error(`could not record the failure of event ${eventId}`, {
-        error: describeError(error),
-      });
-    }
-  }
-
-  private savePendingRetry(retry: PendingRetry): void {
-    try {
-      this.ports.store.putPendingRetry(retry);
-    } catch (error) {
-      this.retryNotSaved = true;
-      this.ports.log.error(`could not save the retry of event ${retry.eventId}`, {
-        error: describeError(error),
-      });
+    const failures = this.cal.failures;
+    failures.delete(eventId);
+    failures.set(eventId, failure);
+    // Bounded: the oldest go first, and the card says how many were dropped.
+    while (failures.size > MAX_FAILURES_PER_CALENDAR) {
+      const oldest = failures.keys().next().value as string;
+      failures.delete(oldest);
+      this.cal.failuresDropped++;
     }
   }
 
@@ -328,27 +581,36 @@ class SyncRun {
    * (attached if it carries our conference, deleted only if it visibly does not); a 404 means it never was saved.
    */
   private expireUnattached(): void {
-    const records = this.ports.store.listRecords(this.calendarId);
-    for (const action of planExpiries(records, this.nowMs, this.options)) {
-      if (action.kind !== 'delete') continue;
+    const expired = [...this.cal.records.values()].filter((r) =>
+      isExpiredUnattached(r, this.startMs, this.options),
+    );
+    const events: Array<{ event: CalendarEvent; attempts: number }> = [];
+    for (const record of expired) {
       try {
-        const raw = this.ports.calendar.getEvent(this.calendarId, action.eventId);
-        const event = raw === null ? null : validateEvent(raw);
-        if (event !== null && !(event instanceof InvalidEventError)) this.syncEvent(event, 0);
-        else if (event === null) this.count(applyAction(this.ports, action));
+        const raw = this.ports.calendar.getEvent(this.calendarId, record.eventId);
+        const event =
+          raw === null ? { id: record.eventId, status: 'cancelled' as const } : validateEvent(raw);
         // An event Calendar has but we cannot read is no ground for a delete: kept for a later run.
+        if (!(event instanceof InvalidEventError)) events.push({ event, attempts: 0 });
       } catch (error) {
         // Kept: the next complete run finds the same expired record and tries again.
-        this.ports.log.warn(`could not expire the unattached conference of ${action.eventId}`, {
+        this.ports.log.warn(`could not expire the unattached conference of ${record.eventId}`, {
           error: describeError(error),
         });
         this.report.failures.push({
-          eventId: action.eventId,
+          eventId: record.eventId,
           message: describeError(error),
           willRetry: true,
         });
       }
     }
+    const stop = this.processBatch(events);
+    if (stop)
+      this.report.failures.push({
+        eventId: '',
+        message: 'expiry of unattached conferences waits for the provider',
+        willRetry: true,
+      });
   }
 
   /**
@@ -356,18 +618,15 @@ class SyncRun {
    * acted on for as long (an event that syncs cleanly clears its own at once).
    */
   private forgetLongEnded(): void {
-    const store = this.ports.store;
-    for (const record of planForgets(store.listRecords(this.calendarId), this.nowMs, this.options)) {
-      store.deleteRecord(this.calendarId, record.eventId);
-      this.dropPending(record.eventId);
-      if (this.failed.delete(record.eventId)) store.clearFailure(this.calendarId, record.eventId);
+    const cal = this.cal;
+    for (const [key, record] of [...cal.records.entries()]) {
+      if (planForgets([record], this.startMs, this.options).length === 0) continue;
+      cal.records.delete(key);
       this.report.forgotten++;
     }
-    for (const failure of store.listFailures(this.calendarId)) {
-      if (this.nowMs - Date.parse(failure.at) > this.options.forgetEndedAfterMs) {
-        store.clearFailure(this.calendarId, failure.eventId);
-        this.failed.delete(failure.eventId);
-      }
+    for (const failure of [...cal.failures.values()]) {
+      if (this.startMs - Date.parse(failure.at) > this.options.forgetEndedAfterMs)
+        cal.failures.delete(failure.eventId);
     }
   }
 
@@ -386,8 +645,7 @@ class SyncRun {
       `sync ${r.calendarId}: ${r.mode}${r.fullSyncReason ? ` (${r.fullSyncReason})` : ''}, pages ${r.pages}, ` +
       `seen ${r.eventsSeen}, updated ${r.updated}, deleted ${r.deleted}, occurrences ${r.occurrencesChanged}, ` +
       `unchanged ${r.unchanged}, not ours ${r.notOurs}, retried ${r.retried}, forgotten ${r.forgotten}, ` +
-      `deferred ${r.deferred}, ` +
-      `failures ${r.failures.length}, ` +
+      `deferred ${r.deferred}, requests ${r.requests} in ${r.waves} waves, failures ${r.failures.length}, ` +
       `token ${r.tokenStored ? 'stored' : 'not stored'}${r.incomplete ? `, incomplete: ${r.incomplete}` : ''}`;
     this.ports.log.info(line, { report: r });
   }
@@ -407,6 +665,8 @@ function emptyReport(calendarId: string): SyncReport {
     retried: 0,
     forgotten: 0,
     deferred: 0,
+    requests: 0,
+    waves: 0,
     failures: [],
     tokenStored: false,
   };

@@ -5,7 +5,7 @@
  * their administrator. Read-only. Texts are HTML-escaped because TextParagraph renders basic HTML.
  */
 import type { EventFailure } from '../core/model';
-import type { StateStore } from '../core/ports';
+import type { StoreUsage, UserState } from '../core/state';
 
 export interface CalendarStatus {
   calendarId: string;
@@ -13,6 +13,10 @@ export interface CalendarStatus {
   conferences: number;
   pendingRetries: number;
   failures: EventFailure[];
+  /** Failures no longer listed because the list is bounded. */
+  failuresDropped?: number;
+  /** Set while a listing waits at a saved cursor: why and until when. */
+  waiting?: { until?: string; reason?: string };
 }
 
 /** Failures listed per calendar; the rest are counted (a card holds at most 100 widgets and stays readable). */
@@ -23,20 +27,29 @@ type Cards = Pick<
   'newCardBuilder' | 'newCardHeader' | 'newCardSection' | 'newTextParagraph'
 >;
 
-export function collectStatus(store: StateStore, calendarIds: string[]): CalendarStatus[] {
-  return calendarIds.map((calendarId) => ({
-    calendarId,
-    syncing: store.getSyncToken(calendarId) !== null,
-    conferences: store.listRecords(calendarId).length,
-    pendingRetries: store.listPendingRetries(calendarId).length,
-    failures: store.listFailures(calendarId),
-  }));
+export function collectStatus(state: UserState): CalendarStatus[] {
+  return state.calendarIds().map((calendarId) => {
+    const cal = state.peek(calendarId);
+    const status: CalendarStatus = {
+      calendarId,
+      syncing: cal.token !== null || cal.cursor !== null,
+      conferences: cal.records.size,
+      pendingRetries: cal.retries.size,
+      failures: [...cal.failures.values()].reverse(),
+    };
+    if (cal.failuresDropped > 0) status.failuresDropped = cal.failuresDropped;
+    if (cal.cursor?.notBefore !== undefined) {
+      status.waiting = { until: cal.cursor.notBefore, reason: cal.cursor.lastError };
+    }
+    return status;
+  });
 }
 
 export function buildStatusCard(
   cards: Cards,
   statuses: CalendarStatus[],
   configProblem?: string,
+  usage?: StoreUsage,
 ): GoogleAppsScript.Card_Service.Card {
   const builder = cards
     .newCardBuilder()
@@ -53,6 +66,7 @@ export function buildStatusCard(
       'Please tell your administrator.',
     ]);
   }
+  if (usage) section('Storage', describeUsage(usage));
   if (statuses.length === 0) {
     section(null, [
       'No conferences yet. In a Calendar event, choose “Conference Sync” as the video conferencing option.',
@@ -60,6 +74,24 @@ export function buildStatusCard(
   }
   for (const status of statuses) section(status.calendarId, describe(status));
   return builder.build();
+}
+
+/** How full this user's property store is, with a warning above 80 % and when a write did not fit. */
+export function describeUsage(usage: StoreUsage): string[] {
+  const percent = Math.round(usage.share * 100);
+  const lines = [
+    `State store: ${percent} % full (${Math.round(usage.bytes / 1024)} KB of ${Math.round(usage.limit / 1024)} KB)`,
+  ];
+  if (usage.full) {
+    const when = escapeHtml(usage.full.at);
+    lines.push(`<b>Warning:</b> on ${when} the add-on could not save its state (store full).`);
+    lines.push(
+      'Syncing goes on from where it last saved; old meetings are forgotten a month after they end.',
+    );
+  } else if (usage.warn) {
+    lines.push('<b>Warning:</b> the store is nearly full; new conferences are refused once it is.');
+  }
+  return lines;
 }
 
 function describe(status: CalendarStatus): string[] {
@@ -70,13 +102,19 @@ function describe(status: CalendarStatus): string[] {
     `Conferences looked after: ${status.conferences}`,
   ];
   if (status.pendingRetries > 0) lines.push(`Changes waiting to be retried: ${status.pendingRetries}`);
+  if (status.waiting) {
+    const until = escapeHtml(status.waiting.until ?? 'later');
+    const why = status.waiting.reason ? `: ${escapeHtml(status.waiting.reason)}` : '';
+    lines.push(`Waiting for the conference API until ${until}${why}.`);
+    lines.push('Nothing is lost; the sync goes on from where it stopped.');
+  }
   for (const failure of status.failures.slice(0, MAX_FAILURES_SHOWN)) {
     const which = failure.summary
       ? `${failure.summary}${failure.start ? ` (${failure.start})` : ''}`
       : `Event ${failure.eventId}`;
     lines.push(`<b>${escapeHtml(which)}</b>: ${escapeHtml(failure.message)}`);
   }
-  const hidden = status.failures.length - MAX_FAILURES_SHOWN;
+  const hidden = status.failures.length - MAX_FAILURES_SHOWN + (status.failuresDropped ?? 0);
   if (hidden > 0) lines.push(`… and ${hidden} more failed events`);
   return lines;
 }

@@ -22,15 +22,16 @@ export interface UrlFetchParams {
   timeoutSeconds: number;
 }
 
+interface UrlFetchResponse {
+  getResponseCode(): number;
+  getHeaders(): object;
+  getContentText(): string;
+}
+
 export interface UrlFetchService {
-  fetch(
-    url: string,
-    params: UrlFetchParams,
-  ): {
-    getResponseCode(): number;
-    getHeaders(): object;
-    getContentText(): string;
-  };
+  fetch(url: string, params: UrlFetchParams): UrlFetchResponse;
+  /** Absent on the plainest doubles: the requests are then sent one after the other. */
+  fetchAll?(requests: Array<UrlFetchParams & { url: string }>): UrlFetchResponse[];
 }
 
 /** UrlFetch failures that no retry can fix: the URL itself, or the domain admin's allowlist, is the problem. */
@@ -50,6 +51,47 @@ export class UrlFetchHttpTransport implements HttpTransport {
   ) {}
 
   send(request: HttpRequest): HttpResponse {
+    let response: UrlFetchResponse;
+    try {
+      response = this.urlFetch.fetch(request.url, this.params(request));
+    } catch (e) {
+      throw translate(e);
+    }
+    return toResponse(response);
+  }
+
+  /**
+   * One fetchAll: the requests run in parallel. With muteHttpExceptions every HTTP status comes back; fetchAll
+   * throws only when a request got no response at all, and then it discards every result, so each request of the
+   * wave is answered with that failure and the sync loop sends them again, alone.
+   */
+  sendAll(requests: HttpRequest[]): Array<HttpResponse | HttpTransportError> {
+    if (requests.length === 0) return [];
+    if (!this.urlFetch.fetchAll) {
+      return requests.map((request) => {
+        try {
+          return this.send(request);
+        } catch (e) {
+          return e instanceof HttpTransportError ? e : translate(e);
+        }
+      });
+    }
+    let responses: UrlFetchResponse[];
+    try {
+      responses = this.urlFetch.fetchAll(
+        requests.map((request) => ({ url: request.url, ...this.params(request) })),
+      );
+    } catch (e) {
+      const error = translate(e);
+      return requests.map(() => error);
+    }
+    return requests.map((_, i) => {
+      const response = responses[i];
+      return response ? toResponse(response) : new HttpTransportError('fetchAll returned no response', true);
+    });
+  }
+
+  private params(request: HttpRequest): UrlFetchParams {
     const headers: Record<string, string> = {};
     let contentType: string | undefined;
     for (const [name, value] of Object.entries(request.headers)) {
@@ -68,24 +110,23 @@ export class UrlFetchHttpTransport implements HttpTransport {
       params.payload = request.body;
       params.contentType = contentType ?? 'application/json; charset=utf-8';
     }
-    let response: ReturnType<UrlFetchService['fetch']>;
-    try {
-      response = this.urlFetch.fetch(request.url, params);
-    } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
-      if (DAILY_QUOTA.test(message)) {
-        throw new HttpTransportError(message, true, {
-          cause: e,
-          retryAfterSeconds: DAILY_QUOTA_RETRY_SECONDS,
-        });
-      }
-      const retryable = !PERMANENT_FETCH_FAILURES.some((pattern) => pattern.test(message));
-      throw new HttpTransportError(message, retryable, { cause: e });
-    }
-    return {
-      status: response.getResponseCode(),
-      headers: (response.getHeaders() ?? {}) as Record<string, string>,
-      body: response.getContentText() ?? '',
-    };
+    return params;
   }
+}
+
+function translate(e: unknown): HttpTransportError {
+  const message = e instanceof Error ? e.message : String(e);
+  if (DAILY_QUOTA.test(message)) {
+    return new HttpTransportError(message, true, { cause: e, retryAfterSeconds: DAILY_QUOTA_RETRY_SECONDS });
+  }
+  const retryable = !PERMANENT_FETCH_FAILURES.some((pattern) => pattern.test(message));
+  return new HttpTransportError(message, retryable, { cause: e });
+}
+
+function toResponse(response: UrlFetchResponse): HttpResponse {
+  return {
+    status: response.getResponseCode(),
+    headers: (response.getHeaders() ?? {}) as Record<string, string>,
+    body: response.getContentText() ?? '',
+  };
 }

@@ -23,6 +23,11 @@ export interface HttpResponse {
 export interface HttpTransport {
   /** Returns every HTTP response, whatever its status; throws HttpTransportError when no response came back. */
   send(request: HttpRequest): HttpResponse;
+  /**
+   * Sends the requests in parallel (UrlFetchApp.fetchAll) and answers, in order, each response or the
+   * HttpTransportError of a request that got none. Never throws. Without it, requests go one at a time.
+   */
+  sendAll?(requests: HttpRequest[]): Array<HttpResponse | HttpTransportError>;
 }
 
 /**

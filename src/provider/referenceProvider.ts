@@ -15,10 +15,11 @@ import {
   type OccurrenceOverride,
 } from '../../contracts/conference-api';
 import { ProviderError } from '../core/errors';
-import type { ConferenceProvider, CreateConferenceInput } from '../core/ports';
+import type { ConferenceProvider, CreateConferenceInput, ProviderCall, ProviderOutcome } from '../core/ports';
 import type { ProviderConfig } from './config';
 import {
   type HttpMethod,
+  type HttpRequest,
   type HttpResponse,
   type HttpTransport,
   HttpTransportError,
@@ -50,86 +51,108 @@ export class ReferenceConferenceProvider implements ConferenceProvider {
   ) {}
 
   create(input: CreateConferenceInput): Conference {
-    const key = input.idempotencyKey;
-    if (key.length < 1 || key.length > CONFERENCE_LIMITS.maxIdempotencyKeyLength) {
-      throw new ProviderError(
-        `Idempotency-Key must be 1–${CONFERENCE_LIMITS.maxIdempotencyKeyLength} characters`,
-        {
-          code: 'INVALID_ARGUMENT',
-          retryable: false,
-        },
-      );
-    }
-    const body: CreateConferenceRequest = {
-      ...input.fields,
-      calendarId: input.calendarId,
-      eventId: input.eventId,
-    };
-    const response = this.call('POST', 'v1/conferences', body, { 'Idempotency-Key': key });
-    return this.conferenceFrom('POST', 'v1/conferences', response);
+    const outcome = this.executeAll([{ kind: 'create', input }])[0] as ProviderOutcome;
+    if (!outcome.ok) throw outcome.error;
+    return outcome.conference as Conference;
   }
 
-  update(conferenceId: string, changes: Partial<ConferenceWritableFields>): Conference {
-    const path = conferencePath(conferenceId);
-    return this.conferenceFrom('PATCH', path, this.call('PATCH', path, changes));
+  /**
+   * One wave: every call built into a request, all sent at once (fetchAll), each response mapped back to its call.
+   * A request that cannot even be built fails alone; the others still go out.
+   */
+  executeAll(calls: ProviderCall[]): ProviderOutcome[] {
+    const outcomes: Array<ProviderOutcome | undefined> = calls.map(() => undefined);
+    const built: Array<{ index: number; plan: RequestPlan; request: HttpRequest }> = [];
+    calls.forEach((call, index) => {
+      try {
+        const plan = planRequest(call);
+        built.push({ index, plan, request: this.request(plan) });
+      } catch (error) {
+        outcomes[index] = { ok: false, error };
+      }
+    });
+    const responses = this.sendAll(built.map((b) => b.request));
+    built.forEach(({ index, plan }, i) => {
+      const response = responses[i];
+      try {
+        outcomes[index] = { ok: true, conference: this.interpret(plan, response) };
+      } catch (error) {
+        outcomes[index] = { ok: false, error };
+      }
+    });
+    return outcomes.map((o) => o ?? { ok: false, error: new Error('no outcome') });
   }
 
-  delete(conferenceId: string): void {
-    this.callAllowingNotFound('DELETE', conferencePath(conferenceId));
+  private sendAll(requests: HttpRequest[]): Array<HttpResponse | HttpTransportError | unknown> {
+    if (requests.length === 0) return [];
+    if (this.transport.sendAll) return this.transport.sendAll(requests);
+    return requests.map((request) => {
+      try {
+        return this.transport.send(request);
+      } catch (error) {
+        return error instanceof Error ? error : new Error(String(error));
+      }
+    });
   }
 
-  setOccurrence(conferenceId: string, occurrenceKey: string, override: OccurrenceOverride): void {
-    const path = occurrencePath(conferenceId, occurrenceKey);
-    this.conferenceFrom('PUT', path, this.call('PUT', path, override));
-  }
-
-  clearOccurrence(conferenceId: string, occurrenceKey: string): void {
-    this.callAllowingNotFound('DELETE', occurrencePath(conferenceId, occurrenceKey));
-  }
-
-  /** DELETE endpoints: 404 means the thing is already gone, which is what the caller wanted. */
-  private callAllowingNotFound(method: HttpMethod, path: string): void {
-    try {
-      this.call(method, path);
-    } catch (e) {
-      if (e instanceof ProviderError && e.status === 404) return;
-      throw e;
-    }
-  }
-
-  /** One request; returns only 2xx responses, throws ProviderError for everything else. */
-  private call(
-    method: HttpMethod,
-    path: string,
-    body?: unknown,
-    extraHeaders: Record<string, string> = {},
-  ): HttpResponse {
+  private request(plan: RequestPlan): HttpRequest {
     const headers: Record<string, string> = {
       Authorization: `Bearer ${this.config.apiKey}`,
       Accept: 'application/json',
-      ...extraHeaders,
+      ...plan.headers,
     };
-    if (body !== undefined) headers['Content-Type'] = JSON_CONTENT_TYPE;
-    let response: HttpResponse;
-    try {
-      response = this.transport.send({
-        method,
-        url: this.config.baseUrl + path,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-    } catch (e) {
-      const retryable = e instanceof HttpTransportError ? e.retryable : true;
-      const retryAfterSeconds = e instanceof HttpTransportError ? e.retryAfterSeconds : undefined;
-      const reason = e instanceof Error ? e.message : String(e);
-      throw new ProviderError(
-        `${method} ${path}: no response from the conference API (${this.scrub(reason)})`,
-        { code: TRANSPORT_ERROR_CODE, retryable, retryAfterSeconds },
-        { cause: e },
-      );
+    if (plan.body !== undefined) headers['Content-Type'] = JSON_CONTENT_TYPE;
+    return {
+      method: plan.method,
+      url: this.config.baseUrl + plan.path,
+      headers,
+      body: plan.body === undefined ? undefined : JSON.stringify(plan.body),
+    };
+  }
+
+  /** The conference a 2xx carries (create, PATCH, PUT), nothing for DELETE; a ProviderError otherwise. */
+  private interpret(plan: RequestPlan, response: unknown): Conference | undefined {
+    if (!isHttpResponse(response)) throw this.transportError(plan.method, plan.path, response);
+    if (response.status >= 200 && response.status < 300) {
+      return plan.returnsConference ? this.conferenceFrom(plan.method, plan.path, response) : undefined;
     }
-    if (response.status >= 200 && response.status < 300) return response;
-    throw this.errorFrom(method, path, response);
+    // DELETE endpoints: 404 means the thing is already gone, which is what the caller wanted.
+    if (plan.method === 'DELETE' && response.status === 404) return undefined;
+    throw this.errorFrom(plan.method, plan.path, response);
+  }
+
+  private transportError(method: HttpMethod, path: string, e: unknown): ProviderError {
+    const retryable = e instanceof HttpTransportError ? e.retryable : true;
+    const retryAfterSeconds = e instanceof HttpTransportError ? e.retryAfterSeconds : undefined;
+    const reason = e instanceof Error ? e.message : String(e ?? 'no response');
+    return new ProviderError(
+      `${method} ${path}: no response from the conference API (${this.scrub(reason)})`,
+      { code: TRANSPORT_ERROR_CODE, retryable, retryAfterSeconds },
+      { cause: e },
+    );
+  }
+
+  /** Single calls, for callers outside a wave; each is a wave of one. */
+  update(conferenceId: string, changes: Partial<ConferenceWritableFields>): Conference {
+    return this.one({ kind: 'update', conferenceId, changes }) as Conference;
+  }
+
+  delete(conferenceId: string): void {
+    this.one({ kind: 'delete', conferenceId });
+  }
+
+  setOccurrence(conferenceId: string, occurrenceKey: string, override: OccurrenceOverride): void {
+    this.one({ kind: 'setOccurrence', conferenceId, occurrenceKey, override });
+  }
+
+  clearOccurrence(conferenceId: string, occurrenceKey: string): void {
+    this.one({ kind: 'clearOccurrence', conferenceId, occurrenceKey });
+  }
+
+  private one(call: ProviderCall): Conference | undefined {
+    const outcome = this.executeAll([call])[0] as ProviderOutcome;
+    if (!outcome.ok) throw outcome.error;
+    return outcome.conference;
   }
 
   private errorFrom(method: HttpMethod, path: string, response: HttpResponse): ProviderError {
@@ -171,6 +194,79 @@ export class ReferenceConferenceProvider implements ConferenceProvider {
   /** Removes the key from text that came from elsewhere (a server or proxy could echo the request). */
   private scrub(text: string): string {
     return this.config.apiKey === '' ? text : text.split(this.config.apiKey).join('[redacted]');
+  }
+}
+
+function isHttpResponse(value: unknown): value is HttpResponse {
+  return typeof value === 'object' && value !== null && !(value instanceof Error) && 'status' in value;
+}
+
+/** What one call becomes on the wire, before the key and the base URL are added. */
+interface RequestPlan {
+  method: HttpMethod;
+  path: string;
+  body?: unknown;
+  headers: Record<string, string>;
+  returnsConference: boolean;
+}
+
+function planRequest(call: ProviderCall): RequestPlan {
+  switch (call.kind) {
+    case 'create': {
+      const { input } = call;
+      const key = input.idempotencyKey;
+      if (key.length < 1 || key.length > CONFERENCE_LIMITS.maxIdempotencyKeyLength) {
+        throw new ProviderError(
+          `Idempotency-Key must be 1–${CONFERENCE_LIMITS.maxIdempotencyKeyLength} characters`,
+          {
+            code: 'INVALID_ARGUMENT',
+            retryable: false,
+          },
+        );
+      }
+      const body: CreateConferenceRequest = {
+        ...input.fields,
+        calendarId: input.calendarId,
+        eventId: input.eventId,
+      };
+      return {
+        method: 'POST',
+        path: 'v1/conferences',
+        body,
+        headers: { 'Idempotency-Key': key },
+        returnsConference: true,
+      };
+    }
+    case 'update':
+      return {
+        method: 'PATCH',
+        path: conferencePath(call.conferenceId),
+        body: call.changes,
+        headers: {},
+        returnsConference: true,
+      };
+    case 'delete':
+      return {
+        method: 'DELETE',
+        path: conferencePath(call.conferenceId),
+        headers: {},
+        returnsConference: false,
+      };
+    case 'setOccurrence':
+      return {
+        method: 'PUT',
+        path: occurrencePath(call.conferenceId, call.occurrenceKey),
+        body: call.override,
+        headers: {},
+        returnsConference: true,
+      };
+    case 'clearOccurrence':
+      return {
+        method: 'DELETE',
+        path: occurrencePath(call.conferenceId, call.occurrenceKey),
+        headers: {},
+        returnsConference: false,
+      };
   }
 }
 

@@ -4,6 +4,7 @@
  * ConferenceDataService without enums, jest.fn() everywhere. Apps Script's real services have more, but a local
  * runtime or someone else's test harness may not: the add-on must still create, record and sync.
  */
+import { eventKey, UserState } from '../../../src/core/state';
 import { API_BASE, API_KEY, loadBundle } from './dist';
 
 const CAL = 'alice@example.com';
@@ -114,8 +115,11 @@ describe('the bundle with basic service doubles', () => {
     expect(builder.setConferenceId).toHaveBeenCalledWith('conf-1');
     expect(builder.setError).not.toHaveBeenCalled();
     expect(trigger.forUserCalendar).toHaveBeenCalledWith(CAL);
-    const keys = [...store.keys()];
-    expect(keys).toContain(`conf:${encodeURIComponent(CAL)}:ev1`);
-    expect(store.get(`sync.token:${encodeURIComponent(CAL)}`)).toBe('"sync-1"');
+    const state = new UserState(Object.fromEntries(store));
+    expect(state.peek(CAL).records.get(eventKey('ev1'))).toMatchObject({
+      conferenceId: 'conf-1',
+      attached: false,
+    });
+    expect(state.peek(CAL).token).toBe('sync-1');
   });
 });

@@ -3,6 +3,8 @@
  * (a tiny in-memory conference API), Properties, Lock, ScriptApp and ConferenceDataService: the create → sync →
  * update → delete round trip, and the entry points' promises (never throw, validate input, log one report line).
  */
+
+import { UserState } from '../../../src/core/state';
 import {
   apiError,
   type BuiltConferenceData,
@@ -135,7 +137,7 @@ describe('the bundle under gas-local', () => {
   it('stores the sync token per calendar in user properties after the first sync', () => {
     const { app, userProperties } = setup();
     app.initializeSyncing(CAL);
-    expect(userProperties.getProperty('sync.token:alice%40example.com')).toEqual(expect.any(String));
+    expect(new UserState(userProperties.getProperties()).peek(CAL).token).toEqual(expect.any(String));
   });
 
   it('logs each sync report as one JSON line', () => {
@@ -297,7 +299,7 @@ describe('syncEvents', () => {
     lock.busy = false;
     expect(app.syncEvents({ calendarId: CAL })?.tokenStored).toBe(true);
     expect(calendarService.listCalls).toHaveLength(1);
-    expect(userProperties.getKeys()).not.toContain(`sync.rerun:${encodeURIComponent(CAL)}`);
+    expect(new UserState(userProperties.getProperties()).pendingReruns()).toEqual([]);
   });
 });
 
@@ -306,7 +308,10 @@ describe('onHomepage', () => {
     const { app } = setup();
     app.createConference({ eventData: { calendarId: CAL, eventId: 'ev1' } });
     const texts = cardTexts(app.onHomepage({ commonEventObject: { hostApp: 'CALENDAR' } }));
-    expect(texts).toEqual([[CAL, expect.stringContaining('Conferences looked after: 1')]]);
+    expect(texts).toEqual([
+      ['Storage', expect.stringMatching(/^State store: \d+ % full/)],
+      [CAL, expect.stringContaining('Conferences looked after: 1')],
+    ]);
   });
 
   it('shows a configuration problem without the key', () => {

@@ -4,16 +4,16 @@
  * test/addon/core/memoryStateStoreContract.test.ts).
  */
 import { AppsScriptCalendarPort } from '../../../src/platform/calendarPort';
-import { ConsoleLog } from '../../../src/platform/log';
-import { UserPropertiesStateStore } from '../../../src/platform/stateStore';
+import { UserPropertiesPort } from '../../../src/platform/stateStore';
 import { FakeCalendar } from '../fakes/FakeCalendar';
-import { CalendarServiceStub, ConsoleStub, type ErrorForm, PropertiesStub } from '../platform/stubs';
+import { CalendarServiceStub, type ErrorForm, PropertiesStub } from '../platform/stubs';
 import { describeCalendarPortContract } from './calendarPortContract';
 import { describeStateStoreContract } from './stateStoreContract';
 
-describeStateStoreContract('UserPropertiesStateStore over Properties', () => {
-  return new UserPropertiesStateStore(new PropertiesStub(), new ConsoleLog(new ConsoleStub()));
-});
+describeStateStoreContract(
+  'UserPropertiesPort over Properties',
+  () => new UserPropertiesPort(new PropertiesStub()),
+);
 
 for (const form of ['prefixed', 'bare'] as ErrorForm[]) {
   describeCalendarPortContract(`AppsScriptCalendarPort over the advanced service (${form} errors)`, () => {

@@ -1,10 +1,11 @@
 /**
- * What every StateStore must do, whatever holds the data: the Properties adapter and the core's in-memory fake
- * run the same suite, so the core's tests on the fake say something about production.
+ * What every property store port must do, whatever holds the data: the Apps Script adapter (over a Properties
+ * double with the real limits) and the core's in-memory fake run the same suite, so the core's tests on the fake
+ * say something about production. Also the core's state round trip through each: what a run commits is what the
+ * next run reads.
  */
-import type { ConferenceRecord, EventFailure, PendingRetry } from '../../../src/core/model';
-import type { StateStore } from '../../../src/core/ports';
-import { SAMPLE_FIELDS } from '../platform/stubs';
+import type { ConferenceRecord } from '../../../src/core/model';
+import { eventKey, type PropertyStorePort, StateStoreFullError, UserState } from '../../../src/core/state';
 
 export const record = (
   calendarId: string,
@@ -13,126 +14,131 @@ export const record = (
 ): ConferenceRecord => ({
   calendarId,
   eventId,
-  conferenceId: `conf-${eventId}`,
-  sent: { ...SAMPLE_FIELDS, title: `Event ${eventId}`, attendees: [...SAMPLE_FIELDS.attendees] },
+  conferenceId: `conf_${eventId.replace(/[^A-Za-z0-9_-]/g, '_')}`,
+  digest: 'AbCdEf1',
+  lastEnd: Date.parse('2026-12-02T00:00:00Z'),
   occurrences: {},
-  attached: false,
-  createdAt: '2026-11-25T12:00:00.000Z',
+  attached: true,
   ...extra,
 });
 
-const retry = (calendarId: string, eventId: string, attempts = 1): PendingRetry => ({
-  calendarId,
-  eventId,
-  event: { id: eventId, status: 'confirmed', summary: 'x' },
-  attempts,
-  notBefore: '2026-11-25T12:05:00.000Z',
-  lastError: 'ProviderError: 503',
-});
+function commit(port: PropertyStorePort, change: (state: UserState) => void): void {
+  const state = new UserState(port.readAll());
+  change(state);
+  state.commit(port);
+}
 
-const failure = (calendarId: string, eventId: string, message = 'bad'): EventFailure => ({
-  calendarId,
-  eventId,
-  at: '2026-11-25T12:00:00.000Z',
-  kind: 'provider-rejected',
-  message,
-});
-
-const byEvent = <T extends { eventId: string }>(items: T[]) =>
-  [...items].sort((a, b) => a.eventId.localeCompare(b.eventId));
-
-export function describeStateStoreContract(name: string, make: () => StateStore): void {
-  const A = 'alice@example.com';
-  const B = 'team:ops@group.calendar.google.com';
-
-  describe(`StateStore contract: ${name}`, () => {
-    let store: StateStore;
-    beforeEach(() => {
-      store = make();
+export function describeStateStoreContract(name: string, make: () => PropertyStorePort): void {
+  describe(`property store contract: ${name}`, () => {
+    it('reads back what was written, in one call each way', () => {
+      const port = make();
+      port.writeAll({ a: '1', b: 'two' });
+      port.writeAll({ b: '' });
+      expect(port.readAll()).toMatchObject({ a: '1', b: '' });
     });
 
-    it('keeps one sync token per calendar, absent until set and after clearing', () => {
-      expect(store.getSyncToken(A)).toBeNull();
-      store.setSyncToken(A, 'CPDAlvWDx70CEPDAlvWDx70CGAU=');
-      store.setSyncToken(B, 'other');
-      expect(store.getSyncToken(A)).toBe('CPDAlvWDx70CEPDAlvWDx70CGAU=');
-      store.setSyncToken(A, 'newer');
-      expect(store.getSyncToken(A)).toBe('newer');
-      store.clearSyncToken(A);
-      expect(store.getSyncToken(A)).toBeNull();
-      expect(store.getSyncToken(B)).toBe('other');
+    it('refuses a value over 9 KB with a typed error and writes nothing of that call', () => {
+      const port = make();
+      port.writeAll({ kept: 'yes' });
+      expect(() => port.writeAll({ small: 'x', big: 'x'.repeat(9000) })).toThrow(StateStoreFullError);
+      expect(port.readAll()).not.toHaveProperty('small');
+      expect(port.readAll()).toMatchObject({ kept: 'yes' });
     });
 
-    it('stores, replaces and deletes records by calendar and event', () => {
-      expect(store.getRecord(A, 'ev1')).toBeNull();
-      store.putRecord(record(A, 'ev1'));
-      store.putRecord(record(A, 'ev1', { attached: true }));
-      expect(store.getRecord(A, 'ev1')).toEqual(record(A, 'ev1', { attached: true }));
-      expect(store.getRecord(B, 'ev1')).toBeNull();
-      store.deleteRecord(A, 'ev1');
-      expect(store.getRecord(A, 'ev1')).toBeNull();
-      expect(() => store.deleteRecord(A, 'never-there')).not.toThrow();
+    it('refuses a write past 500 KB with a typed error and keeps what it had', () => {
+      const port = make();
+      const values: Record<string, string> = {};
+      for (let n = 0; n < 70; n++) values[`v${n}`] = 'x'.repeat(7900);
+      expect(() => port.writeAll(values)).toThrow(StateStoreFullError);
+      expect(Object.keys(port.readAll())).toHaveLength(0);
     });
 
-    it('lists the records of one calendar only', () => {
-      store.putRecord(record(A, 'ev1'));
-      store.putRecord(record(A, 'ev2'));
-      store.putRecord(record(B, 'ev3'));
-      expect(byEvent(store.listRecords(A))).toEqual([record(A, 'ev1'), record(A, 'ev2')]);
-      expect(store.listRecords(B)).toEqual([record(B, 'ev3')]);
-      expect(store.listRecords('nobody@example.com')).toEqual([]);
+    it("round-trips a calendar's state: token, records by event, retries and failures", () => {
+      const port = make();
+      commit(port, (state) => {
+        const cal = state.edit('alice@example.com');
+        cal.token = 'tok-1';
+        cal.records.set(eventKey('ev1'), record('alice@example.com', 'ev1', { spanMs: 30 * 60000 }));
+        cal.records.set(
+          eventKey('b:c;é'),
+          record('alice@example.com', 'b:c;é', {
+            attached: false,
+            createdAt: '2026-11-25T12:00:00.000Z',
+            occurrences: { '20261201T090000Z': 'XyZ0123' },
+          }),
+        );
+        cal.retries.set('ev2', {
+          calendarId: 'alice@example.com',
+          eventId: 'ev2',
+          attempts: 2,
+          notBefore: '2026-11-25T12:05:00.000Z',
+          lastError: 'ProviderError: 503',
+        });
+        cal.failures.set('ev3', {
+          calendarId: 'alice@example.com',
+          eventId: 'ev3',
+          at: '2026-11-25T12:00:00.000Z',
+          kind: 'provider-rejected',
+          message: 'bad',
+          summary: 'Réunion',
+        });
+        state.edit('team@example.com').token = 'tok-team';
+      });
+      const state = new UserState(port.readAll());
+      const cal = state.peek('alice@example.com');
+      expect(state.calendarIds()).toEqual(['alice@example.com', 'team@example.com']);
+      expect(cal.token).toBe('tok-1');
+      expect(cal.records.get(eventKey('ev1'))).toEqual({
+        ...record('alice@example.com', 'ev1'),
+        eventId: '',
+        spanMs: 30 * 60000,
+      });
+      expect(cal.records.get(eventKey('b:c;é'))).toMatchObject({
+        eventId: 'b:c;é',
+        attached: false,
+        createdAt: '2026-11-25T12:00:00.000Z',
+        occurrences: { '20261201T090000Z': 'XyZ0123' },
+      });
+      expect([...cal.retries.values()]).toMatchObject([{ eventId: 'ev2', attempts: 2 }]);
+      expect([...cal.failures.values()]).toMatchObject([{ eventId: 'ev3', summary: 'Réunion' }]);
+      expect(state.peek('team@example.com').records.size).toBe(0);
     });
 
-    it('keeps ids with separators and non-ASCII characters apart', () => {
-      store.putRecord(record('a:b', 'c'));
-      store.putRecord(record('a', 'b:c'));
-      store.putRecord(record(A, 'ev_20261201T090000Z'));
-      store.putRecord(record(A, 'évènement%2F'));
-      expect(store.listRecords('a')).toEqual([record('a', 'b:c')]);
-      expect(store.listRecords('a:b')).toEqual([record('a:b', 'c')]);
-      expect(store.getRecord(A, 'évènement%2F')).toEqual(record(A, 'évènement%2F'));
-      expect(store.listRecords(A)).toHaveLength(2);
-    });
-
-    it('round-trips a record with 1000 attendees', () => {
-      const attendees = Array.from(
-        { length: 1000 },
-        (_, i) => `attendee-${String(i).padStart(4, '0')}@example.com`,
+    it('keeps 10,000 conferences in under 450 KB, spread over values under 9 KB', () => {
+      const port = make();
+      commit(port, (state) => {
+        const cal = state.edit('alice@example.com');
+        for (let n = 0; n < 10_000; n++) {
+          const id = `${n.toString(32).padStart(6, '0')}aaaaaaaaaaaaaaaaaaaa`;
+          cal.records.set(
+            eventKey(id),
+            record('alice@example.com', id, { conferenceId: `Q${n.toString(36).padStart(21, '0')}` }),
+          );
+        }
+        state.edit('alice@example.com').token = 'x'.repeat(120);
+      });
+      const stored = port.readAll();
+      const bytes = Object.entries(stored).reduce((sum, [k, v]) => sum + k.length + v.length, 0);
+      expect(bytes).toBeLessThan(450 * 1024);
+      expect(Math.max(...Object.entries(stored).map(([k, v]) => k.length + v.length))).toBeLessThanOrEqual(
+        8066,
       );
-      const big = record(A, 'big', { sent: { ...record(A, 'big').sent, attendees } });
-      store.putRecord(big);
-      expect(store.getRecord(A, 'big')).toEqual(big);
-      store.putRecord(record(A, 'big'));
-      expect(store.getRecord(A, 'big')).toEqual(record(A, 'big'));
+      expect(new UserState(stored).peek('alice@example.com').records.size).toBe(10_000);
     });
 
-    it('hands out copies: changing a value read back does not change the store', () => {
-      store.putRecord(record(A, 'ev1'));
-      const read = store.getRecord(A, 'ev1') as ConferenceRecord;
-      read.attached = true;
-      read.sent.attendees.push('mallory@example.com');
-      expect(store.getRecord(A, 'ev1')).toEqual(record(A, 'ev1'));
-    });
-
-    it('keeps pending retries per calendar and event, the newest replacing the older', () => {
-      store.putPendingRetry(retry(A, 'ev1', 1));
-      store.putPendingRetry(retry(A, 'ev1', 2));
-      store.putPendingRetry(retry(A, 'ev2'));
-      store.putPendingRetry(retry(B, 'ev1'));
-      expect(byEvent(store.listPendingRetries(A))).toEqual([retry(A, 'ev1', 2), retry(A, 'ev2')]);
-      store.deletePendingRetry(A, 'ev1');
-      expect(store.listPendingRetries(A)).toEqual([retry(A, 'ev2')]);
-      expect(store.listPendingRetries(B)).toEqual([retry(B, 'ev1')]);
-    });
-
-    it('keeps failures per calendar and event until cleared', () => {
-      store.putFailure(failure(A, 'ev1', 'first'));
-      store.putFailure(failure(A, 'ev1', 'second'));
-      store.putFailure(failure(B, 'ev9'));
-      expect(store.listFailures(A)).toEqual([failure(A, 'ev1', 'second')]);
-      store.clearFailure(A, 'ev1');
-      expect(store.listFailures(A)).toEqual([]);
-      expect(store.listFailures(B)).toEqual([failure(B, 'ev9')]);
+    it('a shrinking state empties the values it no longer needs instead of deleting them', () => {
+      const port = make();
+      commit(port, (state) => {
+        const cal = state.edit('alice@example.com');
+        for (let n = 0; n < 600; n++)
+          cal.records.set(eventKey(`e${n}`), record('alice@example.com', `e${n}`));
+      });
+      const before = Object.keys(port.readAll()).length;
+      commit(port, (state) => state.edit('alice@example.com').records.clear());
+      const after = port.readAll();
+      expect(Object.keys(after)).toHaveLength(before);
+      expect(Object.values(after).filter((v) => v !== '')).toHaveLength(1);
+      expect(new UserState(after).peek('alice@example.com').records.size).toBe(0);
     });
   });
 }

@@ -2,6 +2,7 @@
  * createConferenceForEvent, the core of Calendar's onCreateFunction: works before the event exists, is
  * idempotent, and turns every failure into TEMPORARY or PERMANENT instead of throwing.
  */
+import { fieldsDigest } from '../../../src/core/conferenceFields';
 import { createConferenceForEvent } from '../../../src/core/createConference';
 import { CalendarApiError, ProviderConfigError } from '../../../src/core/errors';
 import { idempotencyKey } from '../../../src/core/idempotencyKey';
@@ -42,12 +43,15 @@ describe('createConferenceForEvent', () => {
       calendarId: CAL,
       eventId: 'newevent01',
       conferenceId: result.conference.id,
-      sent: PLACEHOLDERS,
+      digest: fieldsDigest(PLACEHOLDERS),
+      lastEnd: null,
       occurrences: {},
       attached: false,
       createdAt: new Date(START_TIME).toISOString(),
     });
     expect(w.store.getRecord(CAL, 'newevent01')).toEqual(result.record);
+    // One read and one write of the property store.
+    expect({ reads: w.store.reads, writes: w.store.writes }).toEqual({ reads: 1, writes: 1 });
 
     // The user saves the event; the first sync PATCHes the real fields.
     w.calendar.put(
@@ -65,7 +69,8 @@ describe('createConferenceForEvent', () => {
     const w = makeWorld();
     w.calendar.put(CAL, anEvent().withId('existing1').titled('Review').build());
     const result = createConferenceForEvent(w.ports, CAL, 'existing1');
-    expect(result).toMatchObject({ ok: true, record: { sent: { title: 'Review' } } });
+    expect(result).toMatchObject({ ok: true });
+    expect(w.provider.calls[0]?.args[0]).toMatchObject({ fields: { title: 'Review' } });
   });
 
   it('continues with placeholders when reading the event fails', () => {
@@ -74,7 +79,7 @@ describe('createConferenceForEvent', () => {
       throw new CalendarApiError('Not Found', { status: 404, retryable: false });
     });
     const result = createConferenceForEvent(w.ports, CAL, 'unsaved01');
-    expect(result).toMatchObject({ ok: true, record: { sent: { title: '' } } });
+    expect(result).toMatchObject({ ok: true, record: { digest: fieldsDigest(PLACEHOLDERS) } });
   });
 
   it('a repeated createConference makes no second conference', () => {
@@ -135,5 +140,42 @@ describe('createConferenceForEvent', () => {
     const result = createConferenceForEvent(w.ports, CAL, 'newevent01');
     expect(result).toMatchObject({ ok: false, errorType: 'PERMANENT' });
     expect(JSON.stringify(result)).not.toContain('secret-ish');
+  });
+});
+
+describe('createConferenceForEvent with a full property store', () => {
+  it('is refused before the provider is called when there is no room for the record, and says so', () => {
+    const w = makeWorld();
+    w.givenOurEvent(anEvent().withId('existing01').titled('Kept'));
+    // Fill the store up to the room kept for tokens: nothing new may take it.
+    const filler = 'x'.repeat(7900);
+    const values: Record<string, string> = {};
+    for (let n = 0; n < 63; n++) values[`other-addon-${n}`] = filler;
+    w.store.writeAll(values);
+    w.provider.resetCalls();
+
+    const result = createConferenceForEvent(w.ports, CAL, 'newevent01');
+
+    expect(result).toMatchObject({
+      ok: false,
+      errorType: 'PERMANENT',
+      message: expect.stringContaining('no room'),
+    });
+    expect(w.provider.calls).toEqual([]);
+    expect(w.store.state().usage()).toMatchObject({ warn: true, full: { bytes: expect.any(Number) } });
+    // Syncing still works: the reserve holds the token and the note.
+    expect(w.sync()).toMatchObject({ tokenStored: true });
+  });
+
+  it('deletes the conference again when its record cannot be saved: no conference lives without a record', () => {
+    const w = makeWorld();
+    w.store.limitBytes = w.store.bytes() + 10; // the store refuses the record's write
+
+    const result = createConferenceForEvent(w.ports, CAL, 'newevent01');
+
+    expect(result).toMatchObject({ ok: false, errorType: 'PERMANENT' });
+    expect(w.provider.calls.map((c) => c.method)).toEqual(['create', 'delete']);
+    expect(w.provider.conferences.size).toBe(0);
+    expect(w.log.messages('error').join('\n')).toContain('deleted it again');
   });
 });

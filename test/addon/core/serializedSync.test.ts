@@ -4,6 +4,8 @@
  */
 import type { LockPort } from '../../../src/core/ports';
 import { type RerunRequests, runSerializedSync } from '../../../src/core/serializedSync';
+import { stateKeys, UserState } from '../../../src/core/state';
+import { MemoryStateStore } from '../fakes';
 
 class SingleThreadLock implements LockPort {
   private held = false;
@@ -18,19 +20,16 @@ class SingleThreadLock implements LockPort {
   }
 }
 
+/** Requests as nonces in the same property store the state lives in, as the Apps Script adapter keeps them. */
 class MemoryRerunRequests implements RerunRequests {
-  readonly pending = new Set<string>();
+  private count = 0;
+  constructor(private readonly store: MemoryStateStore) {}
   request(calendarId: string): void {
-    this.pending.add(calendarId);
+    this.store.writeAll({ [stateKeys.rerun(calendarId)]: `nonce-${++this.count}` });
   }
-  take(calendarId: string): boolean {
-    return this.pending.delete(calendarId);
-  }
-  takeAny(): string | null {
-    const [first] = this.pending;
-    if (first === undefined) return null;
-    this.pending.delete(first);
-    return first;
+  /** Calendars whose request no committed sync has served yet. */
+  get pending(): Set<string> {
+    return new Set(new UserState(Object.fromEntries(this.store.values)).pendingReruns());
   }
 }
 
@@ -40,25 +39,31 @@ const OPTIONS = { lockWaitMs: 1000, maxRunsPerLock: 3 };
 
 function setup() {
   const lock = new SingleThreadLock();
-  const reruns = new MemoryRerunRequests();
+  const store = new MemoryStateStore();
+  const reruns = new MemoryRerunRequests(store);
   let syncs = 0;
   const synced: string[] = [];
   const run = (duringSync: () => void = () => {}, calendarId = CAL) =>
-    runSerializedSync(lock, reruns, calendarId, OPTIONS, (id) => {
+    runSerializedSync(lock, store, reruns, calendarId, OPTIONS, (id, state, serves) => {
       syncs++;
       synced.push(id);
       duringSync();
+      // What a sync does with the request: records it as served with its one write.
+      state.edit(id).served = serves;
+      state.commit(store);
       return `report ${syncs}`;
     });
-  return { reruns, run, syncs: () => syncs, synced };
+  return { reruns, run, store, syncs: () => syncs, synced };
 }
 
 describe('runSerializedSync', () => {
-  it('a lone run syncs once and leaves no request behind', () => {
-    const { run, reruns, syncs } = setup();
+  it('a lone run syncs once and leaves no request behind, in four property calls', () => {
+    const { run, reruns, store, syncs } = setup();
     expect(run()).toEqual({ kind: 'ran', results: [{ calendarId: CAL, result: 'report 1' }], capped: false });
     expect(syncs()).toBe(1);
     expect(reruns.pending.size).toBe(0);
+    // The request, the state read under the lock, the sync's write, and the look for newer requests.
+    expect({ reads: store.reads, writes: store.writes }).toEqual({ reads: 2, writes: 2 });
   });
 
   it('a trigger arriving during a sync is handed over, and the holder syncs again for it', () => {

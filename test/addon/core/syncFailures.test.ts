@@ -1,6 +1,7 @@
 /**
- * Robustness: a provider failure is parked and retried instead of lost, a permanent one is reported and not
- * retried, a malformed event is recorded and skipped, and none of them holds the token back.
+ * Robustness: a provider outage stops the run at a saved cursor and the change lands later instead of being lost,
+ * a permanent failure is reported and not retried, a malformed event is recorded and skipped, and none of them
+ * blocks the other events.
  */
 import { ProviderConfigError } from '../../../src/core/errors';
 import { anEvent, CAL, FAILURES, makeWorld } from '../fakes';
@@ -11,30 +12,40 @@ function meeting(id = 'plan0001') {
   return anEvent().withId(id).titled('Planning');
 }
 
+/** Where the calendar's listing waits, and until when (the saved cursor). */
+function cursorOf(w: ReturnType<typeof makeWorld>) {
+  return w.store.state().peek(CAL).cursor;
+}
+
 describe('provider failures', () => {
-  it('a 503 on PATCH is retried on the next run', () => {
+  it('a 503 on the only PATCH stops the run at its cursor; after the backoff the next run sends the change', () => {
     const w = makeWorld();
     const conferenceId = w.givenOurEvent(meeting());
+    const token = w.store.getSyncToken(CAL);
     w.provider.failNext('update', FAILURES.unavailable);
     w.calendar.put(CAL, meeting().titled('Renamed').withOurConference(conferenceId).build());
 
     const first = w.sync();
 
-    expect(first).toMatchObject({ tokenStored: true, updated: 0 });
+    // Every call of the wave failed (it was the only one): the provider is taken to be down, nothing more is sent.
+    expect(w.provider.count('update')).toBe(1);
+    expect(first).toMatchObject({ tokenStored: false, updated: 0, incomplete: 'provider-unavailable' });
     expect(first.failures).toEqual([
-      { eventId: 'plan0001', message: expect.stringContaining('503'), willRetry: true },
+      { eventId: '', message: expect.stringContaining('503'), willRetry: true },
     ]);
-    const pending = w.store.listPendingRetries(CAL);
-    expect(pending).toMatchObject([{ eventId: 'plan0001', attempts: 1, event: { summary: 'Renamed' } }]);
-    expect(w.store.listFailures(CAL)).toMatchObject([{ eventId: 'plan0001', kind: 'provider-retrying' }]);
+    expect(w.store.getSyncToken(CAL)).toBe(token);
+    const waitUntil = Date.parse(cursorOf(w)?.notBefore ?? '');
+    expect(waitUntil).toBeGreaterThan(w.clock.now());
 
-    w.clock.set(Date.parse(pending[0].notBefore));
-    const second = w.sync(); // nothing new listed: the change comes from the retry list
+    w.provider.resetCalls();
+    expect(w.sync()).toMatchObject({ mode: 'skipped', incomplete: 'waiting' });
+    expect(w.provider.calls).toEqual([]);
 
-    expect(second).toMatchObject({ retried: 1, updated: 1, eventsSeen: 0, failures: [] });
+    w.clock.set(waitUntil);
+    const second = w.sync();
+    expect(second).toMatchObject({ updated: 1, tokenStored: true, failures: [] });
     expect(w.provider.get(conferenceId)?.title).toBe('Renamed');
-    expect(w.store.listPendingRetries(CAL)).toEqual([]);
-    expect(w.store.listFailures(CAL)).toEqual([]);
+    expect(cursorOf(w)).toBeNull();
   });
 
   it('backs off exponentially, deterministically, when the provider gives no Retry-After', () => {
@@ -42,42 +53,44 @@ describe('provider failures', () => {
     for (let run = 0; run < 2; run++) {
       const w = makeWorld();
       const conferenceId = w.givenOurEvent(meeting());
-      w.provider.failNext('update', FAILURES.unavailable, 2);
+      w.provider.failNext('update', FAILURES.unavailable, 4);
       w.calendar.put(CAL, meeting().titled('Renamed').withOurConference(conferenceId).build());
       const start = w.clock.now();
       w.sync();
-      const first = Date.parse(w.store.listPendingRetries(CAL)[0].notBefore);
+      const first = Date.parse(cursorOf(w)?.notBefore ?? '');
       expect(first - start).toBeGreaterThanOrEqual(MINUTE);
       expect(first - start).toBeLessThanOrEqual(1.2 * MINUTE);
       w.clock.set(first);
       w.sync();
-      const second = Date.parse(w.store.listPendingRetries(CAL)[0].notBefore);
+      const second = Date.parse(cursorOf(w)?.notBefore ?? '');
       expect(second - first).toBeGreaterThanOrEqual(2 * MINUTE);
       notBefores.push(first, second);
     }
     expect(notBefores.slice(0, 2)).toEqual(notBefores.slice(2));
   });
 
-  it('a 429 waits for Retry-After', () => {
+  it('a 429 waits for Retry-After: no call before it, the change after it', () => {
     const w = makeWorld();
     const conferenceId = w.givenOurEvent(meeting());
     w.provider.failNext('update', FAILURES.rateLimited(300));
     w.calendar.put(CAL, meeting().titled('Renamed').withOurConference(conferenceId).build());
     const start = w.clock.now();
     w.sync();
-    expect(w.store.listPendingRetries(CAL)[0].notBefore).toBe(new Date(start + 300 * 1000).toISOString());
+    // A rate limit needs no second try to tell: one call, and the wait the provider asked for.
+    expect(w.provider.count('update')).toBe(1);
+    expect(cursorOf(w)?.notBefore).toBe(new Date(start + 300 * 1000).toISOString());
     w.provider.resetCalls();
 
     w.clock.advance(299 * 1000);
-    expect(w.sync()).toMatchObject({ retried: 0 });
+    w.sync();
     expect(w.provider.calls).toEqual([]);
 
     w.clock.advance(1000);
-    expect(w.sync()).toMatchObject({ retried: 1, updated: 1 });
+    expect(w.sync()).toMatchObject({ updated: 1, tokenStored: true });
     expect(w.provider.get(conferenceId)?.title).toBe('Renamed');
   });
 
-  it('a newer listing of a waiting event replaces the pending state without calling early', () => {
+  it('an edit made during the wait is what is sent when it ends, once', () => {
     const w = makeWorld();
     const conferenceId = w.givenOurEvent(meeting());
     w.provider.failNext('update', FAILURES.rateLimited(300));
@@ -89,25 +102,31 @@ describe('provider failures', () => {
     w.sync();
 
     expect(w.provider.calls).toEqual([]);
-    expect(w.store.listPendingRetries(CAL)).toMatchObject([{ attempts: 1, event: { summary: 'Second' } }]);
     w.clock.advance(300 * 1000);
     w.sync();
-    expect(w.provider.calls).toEqual([{ method: 'update', args: [conferenceId, { title: 'Second' }] }]);
+    expect(w.provider.count('update')).toBe(1);
+    expect(w.provider.get(conferenceId)?.title).toBe('Second');
   });
 
-  it('gives up after maxRetryAttempts and says so', () => {
+  it('never gives up on a retryable failure: the backoff is capped and the change lands when the provider is back', () => {
     const w = makeWorld();
     const conferenceId = w.givenOurEvent(meeting());
-    w.provider.failNext('update', FAILURES.rateLimited(1), 3);
+    // About a day of failures, tried at every hourly sweep and whenever the backoff allows.
+    w.provider.failNext('update', FAILURES.unavailable, 12);
     w.calendar.put(CAL, meeting().titled('Renamed').withOurConference(conferenceId).build());
-    w.sync(CAL, { maxRetryAttempts: 2 });
-    for (let i = 0; i < 2; i++) {
-      w.clock.advance(1000);
-      w.sync(CAL, { maxRetryAttempts: 2 });
+    let waits = 0;
+    for (let hour = 0; hour < 48 && w.provider.get(conferenceId)?.title !== 'Renamed'; hour++) {
+      const report = w.sync();
+      if (report.incomplete === 'provider-unavailable') {
+        const wait = Date.parse(cursorOf(w)?.notBefore ?? '') - w.clock.now();
+        expect(wait).toBeLessThanOrEqual(6 * 60 * MINUTE * 1.2);
+        waits++;
+      }
+      w.clock.advance(60 * MINUTE);
     }
-    expect(w.store.listPendingRetries(CAL)).toEqual([]);
-    expect(w.store.listFailures(CAL)).toMatchObject([{ eventId: 'plan0001', kind: 'gave-up' }]);
-    expect(w.provider.count('update')).toBe(3);
+    expect(waits).toBeGreaterThan(10);
+    expect(w.provider.get(conferenceId)?.title).toBe('Renamed');
+    expect(w.store.getSyncToken(CAL)).not.toBeNull();
   });
 
   it('a 400 from the provider is recorded and not retried', () => {
@@ -189,37 +208,32 @@ describe('invalid events', () => {
 });
 
 describe('a full state store', () => {
-  const QUOTA = 'You have exceeded the property storage quota. Please remove some properties and try again.';
-
-  it('a retry that cannot be saved keeps the token, so the change is listed again and lands later', () => {
+  it('at sync: the run keeps no part of its state, the token stays, the store says so, and the next run with room lands it', () => {
     const w = makeWorld();
     const conferenceId = w.givenOurEvent(meeting());
     const tokenBefore = w.store.getSyncToken(CAL);
     w.calendar.put(CAL, meeting().titled('Planning v2').withOurConference(conferenceId).build());
-    w.provider.failNext('update', FAILURES.unavailable);
-    const putPendingRetry = w.store.putPendingRetry.bind(w.store);
-    const putFailure = w.store.putFailure.bind(w.store);
-    w.store.putPendingRetry = () => {
-      throw new Error(QUOTA);
-    };
-    w.store.putFailure = () => {
-      throw new Error(QUOTA);
-    };
+    // The provider refuses the PATCH once: the run's state grows by that failure, which no longer fits.
+    w.provider.failNext('update', FAILURES.invalid);
+    w.store.limitBytes = w.store.bytes() + 70;
 
     const report = w.sync();
 
-    expect(report).toMatchObject({ tokenStored: false, incomplete: 'retry-not-saved' });
+    expect(report).toMatchObject({ tokenStored: false, incomplete: 'state-not-saved' });
     expect(w.store.getSyncToken(CAL)).toBe(tokenBefore);
-    expect(w.log.messages('error').join('\n')).toContain('could not save the retry');
+    expect(w.log.messages('error').join('\n')).toContain('property store cannot take');
+    // The note fits in the room kept for it, so a person sees it on the card.
+    expect(w.store.state().usage().full).toMatchObject({ bytes: expect.any(Number) });
 
-    w.store.putPendingRetry = putPendingRetry;
-    w.store.putFailure = putFailure;
+    w.store.limitBytes = 500 * 1024;
     expect(w.sync()).toMatchObject({ updated: 1, tokenStored: true });
+    expect(w.provider.get(conferenceId)?.title).toBe('Planning v2');
+    expect(w.store.state().usage().full).toBeNull();
   });
 });
 
 describe('a provider that is down', () => {
-  it('is called once per run: the other changes are parked for a retry without a call, and the token advances', () => {
+  it('is called at most twice per run: the run stops at its cursor, nothing is parked, and the next run sends each change once', () => {
     const w = makeWorld();
     const ids = ['plan0001', 'plan0002', 'plan0003'].map((id) => ({
       id,
@@ -228,22 +242,19 @@ describe('a provider that is down', () => {
     for (const { id, conferenceId } of ids) {
       w.calendar.put(CAL, meeting(id).titled('Moved').withOurConference(conferenceId).build());
     }
-    w.provider.failNext('update', FAILURES.unavailable);
+    w.provider.failNext('update', FAILURES.unavailable, 3);
 
     const report = w.sync();
 
-    expect(w.provider.count('update')).toBe(1);
-    expect(report).toMatchObject({ tokenStored: true, updated: 0 });
-    expect(report.failures.map((f) => f.willRetry)).toEqual([true, true, true]);
-    expect(
-      w.store
-        .listPendingRetries(CAL)
-        .map((r) => r.eventId)
-        .sort(),
-    ).toEqual(ids.map((i) => i.id));
+    // One wave of three, all failing: the provider is down, and nothing more is sent.
+    expect(w.provider.count('update')).toBe(3);
+    expect(report).toMatchObject({ tokenStored: false, updated: 0, incomplete: 'provider-unavailable' });
+    expect(w.store.listPendingRetries(CAL)).toEqual([]);
 
+    w.provider.resetCalls();
     w.clock.advance(30 * MINUTE);
-    expect(w.sync()).toMatchObject({ retried: 3, updated: 3, failures: [] });
+    expect(w.sync()).toMatchObject({ updated: 3, failures: [], tokenStored: true });
+    expect(w.provider.count('update')).toBe(3);
   });
 
   it('a permanent error for one event does not stop the calls for the others', () => {
@@ -279,29 +290,29 @@ describe('what a failure keeps for the status card', () => {
 });
 
 describe('a run that would outlast the Apps Script time limit', () => {
-  it('parks the remaining changes once its time budget is used, stores the token, and the next run sends them', () => {
+  it('sends no wave after its time budget, saves where it stopped, and the next run sends the rest, nothing twice', () => {
     const w = makeWorld();
     const ids = Array.from({ length: 8 }, (_, i) => `plan000${i}`);
     const conferences = ids.map((id) => w.givenOurEvent(meeting(id)));
     ids.forEach((id, i) => {
       w.calendar.put(CAL, meeting(id).titled('Moved').withOurConference(conferences[i]).build());
     });
-    // A slow provider: every PATCH takes a minute.
-    const update = w.provider.update.bind(w.provider);
-    w.provider.update = (id, changes) => {
+    // A slow provider: every wave takes a minute.
+    const executeAll = w.provider.executeAll.bind(w.provider);
+    w.provider.executeAll = (calls) => {
       w.clock.advance(MINUTE);
-      return update(id, changes);
+      return executeAll(calls);
     };
 
-    const first = w.sync();
+    const first = w.sync(CAL, { waveWidth: 1 });
 
-    expect(first).toMatchObject({ updated: 5, deferred: 3, tokenStored: true, failures: [] });
-    expect(w.store.listPendingRetries(CAL)).toHaveLength(3);
+    expect(first).toMatchObject({ updated: 5, deferred: 3, tokenStored: false, incomplete: 'time-budget' });
+    expect(cursorOf(w)).toMatchObject({ syncToken: expect.any(String) });
 
-    const second = w.sync();
-    expect(second).toMatchObject({ retried: 3, updated: 3, deferred: 0 });
+    const second = w.sync(CAL, { waveWidth: 1 });
+    expect(second).toMatchObject({ updated: 3, unchanged: 5, deferred: 0, tokenStored: true });
     expect(ids.map((_, i) => w.provider.get(conferences[i])?.title)).toEqual(ids.map(() => 'Moved'));
-    expect(w.store.listPendingRetries(CAL)).toEqual([]);
+    expect(w.provider.count('update')).toBe(8);
   });
 });
 

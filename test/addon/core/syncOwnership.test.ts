@@ -57,7 +57,7 @@ describe('ours or not', () => {
     expect(report).toMatchObject({ eventsSeen: 1, unchanged: 1, updated: 0 });
   });
 
-  it('a title change PATCHes only the title', () => {
+  it('a title change PATCHes the conference once with the new title and the fields as they are', () => {
     const w = makeWorld();
     const conferenceId = w.givenOurEvent(meeting());
     w.calendar.put(CAL, meeting().titled('Planning (moved room)').withOurConference(conferenceId).build());
@@ -65,17 +65,23 @@ describe('ours or not', () => {
     const report = w.sync();
 
     expect(w.provider.calls).toEqual([
-      { method: 'update', args: [conferenceId, { title: 'Planning (moved room)' }] },
+      {
+        method: 'update',
+        args: [
+          conferenceId,
+          expect.objectContaining({ title: 'Planning (moved room)', startTime: '2025-03-26T10:00:00-05:00' }),
+        ],
+      },
     ]);
     expect(report.updated).toBe(1);
-    expect(w.store.getRecord(CAL, 'plan0001')?.sent.title).toBe('Planning (moved room)');
+    expect(w.provider.get(conferenceId)?.title).toBe('Planning (moved room)');
     expect(w.sync().updated).toBe(0);
   });
 
   it('the first sync after saving attaches the conference and sends the real fields', () => {
     const w = makeWorld();
     const conferenceId = w.givenOurEvent(meeting());
-    expect(w.store.getRecord(CAL, 'plan0001')).toMatchObject({ attached: true, sent: { title: 'Planning' } });
+    expect(w.store.getRecord(CAL, 'plan0001')).toMatchObject({ attached: true });
     expect(w.provider.get(conferenceId)).toMatchObject({
       title: 'Planning',
       startTime: '2025-03-26T10:00:00-05:00',
@@ -187,7 +193,7 @@ describe('a conference deleted at the provider while the event lives', () => {
     w.calendar.put(CAL, meeting().titled('Planning v3').withOurConference(oldId).build());
     expect(w.sync()).toMatchObject({ updated: 1, deleted: 0 });
     expect(w.provider.calls).toEqual([
-      { method: 'update', args: [record!.conferenceId, { title: 'Planning v3' }] },
+      { method: 'update', args: [record!.conferenceId, expect.objectContaining({ title: 'Planning v3' })] },
     ]);
   });
 
@@ -231,13 +237,26 @@ describe('records of meetings long over', () => {
     expect(w.provider.get(conferenceId)).toBeDefined();
   });
 
-  it('a recurring series is never forgotten, however old its first meeting', () => {
+  it('a series that never ends is never forgotten, however old its first meeting', () => {
     const w = makeWorld();
     w.clock.set(Date.parse('2026-01-05T09:00:00Z'));
     w.givenOurEvent(longOver('weekly01').recurring('RRULE:FREQ=WEEKLY'));
     w.clock.set(Date.parse('2026-06-01T12:00:00Z'));
     expect(w.sync()).toMatchObject({ forgotten: 0 });
     expect(w.store.getRecord(CAL, 'weekly01')).not.toBeNull();
+  });
+
+  it('a series is forgotten a month after its last occurrence (UNTIL or COUNT), not before', () => {
+    const w = makeWorld();
+    w.clock.set(Date.parse('2026-01-05T09:00:00Z'));
+    w.givenOurEvent(longOver('until001').recurring('RRULE:FREQ=WEEKLY;UNTIL=20260202T100000Z'));
+    w.givenOurEvent(longOver('count001').recurring('RRULE:FREQ=WEEKLY;COUNT=4'));
+    w.clock.set(Date.parse('2026-02-20T12:00:00Z')); // 18 days after the last meeting of the UNTIL series
+    expect(w.sync()).toMatchObject({ forgotten: 0 });
+    w.clock.set(Date.parse('2026-03-10T12:00:00Z'));
+    expect(w.sync()).toMatchObject({ forgotten: 2 });
+    expect(w.store.getRecord(CAL, 'until001')).toBeNull();
+    expect(w.store.getRecord(CAL, 'count001')).toBeNull();
   });
 });
 

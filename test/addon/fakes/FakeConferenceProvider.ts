@@ -7,7 +7,13 @@
 import type { Conference, ConferenceErrorCode, OccurrenceOverride } from '../../../contracts/conference-api';
 import { ProviderError } from '../../../src/core/errors';
 import type { ConferenceFields } from '../../../src/core/model';
-import type { Clock, ConferenceProvider, CreateConferenceInput } from '../../../src/core/ports';
+import type {
+  Clock,
+  ConferenceProvider,
+  CreateConferenceInput,
+  ProviderCall,
+  ProviderOutcome,
+} from '../../../src/core/ports';
 
 export type ProviderMethod = 'create' | 'update' | 'delete' | 'setOccurrence' | 'clearOccurrence';
 
@@ -38,6 +44,8 @@ export class FakeConferenceProvider implements ConferenceProvider {
   private readonly injected = new Map<ProviderMethod, Array<InjectedFailure | Error>>();
   private idCount = 0;
   readonly calls: Array<{ method: ProviderMethod; args: unknown[] }> = [];
+  /** Every executeAll wave, as the conference ids and methods of its calls, in order. */
+  readonly waves: Array<Array<{ method: ProviderMethod; conferenceId: string }>> = [];
 
   constructor(private readonly clock: Clock) {}
 
@@ -56,6 +64,38 @@ export class FakeConferenceProvider implements ConferenceProvider {
   /** Forgets the calls so far, so a test can assert on what one step did. */
   resetCalls(): void {
     this.calls.length = 0;
+    this.waves.length = 0;
+  }
+
+  /** One wave: each call on its own, in order, the way the reference API answers requests sent in parallel. */
+  executeAll(calls: ProviderCall[]): ProviderOutcome[] {
+    this.waves.push(
+      calls.map((call) => ({
+        method: call.kind,
+        conferenceId: call.kind === 'create' ? `(new for ${call.input.eventId})` : call.conferenceId,
+      })),
+    );
+    return calls.map((call): ProviderOutcome => {
+      try {
+        switch (call.kind) {
+          case 'create':
+            return { ok: true, conference: this.create(call.input) };
+          case 'update':
+            return { ok: true, conference: this.update(call.conferenceId, call.changes) };
+          case 'delete':
+            this.delete(call.conferenceId);
+            return { ok: true };
+          case 'setOccurrence':
+            this.setOccurrence(call.conferenceId, call.occurrenceKey, call.override);
+            return { ok: true };
+          default:
+            this.clearOccurrence(call.conferenceId, call.occurrenceKey);
+            return { ok: true };
+        }
+      } catch (error) {
+        return { ok: false, error };
+      }
+    });
   }
 
   /** The conference disappears on the provider's side (an administrator deleted it). */

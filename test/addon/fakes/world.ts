@@ -39,7 +39,7 @@ export function makeWorld(): World {
   const provider = new FakeConferenceProvider(clock);
   const store = new MemoryStateStore();
   const log = new MemoryLog();
-  const ports: SyncPorts = { calendar, provider, store, clock, log };
+  const ports: SyncPorts = { calendar, provider, state: store, clock, log };
   const sync = (calendarId = CAL, options?: Partial<SyncOptions>) => syncCalendar(ports, calendarId, options);
   const givenOurEvent = (event: EventBuilder, calendarId = CAL) => {
     const eventId = String(event.build()['id']);

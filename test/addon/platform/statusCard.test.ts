@@ -1,7 +1,6 @@
 /** The homepage status card: what a user sees per calendar, and the configuration problem, escaped and capped. */
 import type { EventFailure } from '../../../src/core/model';
-import { ConsoleLog } from '../../../src/platform/log';
-import { stateKeys, UserPropertiesStateStore } from '../../../src/platform/stateStore';
+import { eventKey, UserState } from '../../../src/core/state';
 import {
   buildStatusCard,
   type CalendarStatus,
@@ -9,7 +8,7 @@ import {
   MAX_FAILURES_SHOWN,
 } from '../../../src/platform/statusCard';
 import { record } from '../contract/stateStoreContract';
-import { type BuiltCard, ConsoleStub, cardServiceStub, cardTexts, PropertiesStub } from './stubs';
+import { type BuiltCard, cardServiceStub, cardTexts } from './stubs';
 
 const CAL = 'alice@example.com';
 const cards = () => cardServiceStub() as unknown as GoogleAppsScript.Card_Service.CardService;
@@ -79,17 +78,18 @@ describe('buildStatusCard', () => {
   });
 });
 
-describe('collectStatus over the Properties store', () => {
-  it('finds every calendar with a token or a record, and counts what the store holds', () => {
-    const props = new PropertiesStub();
-    const store = new UserPropertiesStateStore(props, new ConsoleLog(new ConsoleStub()));
-    store.setSyncToken(CAL, 'tok');
-    store.putRecord(record(CAL, 'ev1'));
-    store.putRecord(record('team:ops@group.calendar.google.com', 'ev2'));
-    store.putFailure(failure(3));
-    props.setProperty(stateKeys.retry('only-a-retry@example.com', 'ev4'), '{}');
-    expect(store.knownCalendarIds()).toEqual([CAL, 'team:ops@group.calendar.google.com']);
-    expect(collectStatus(store, store.knownCalendarIds())).toEqual([
+describe('collectStatus over the state', () => {
+  it('finds every calendar with state, and counts what the store holds', () => {
+    const state = new UserState({});
+    const cal = state.edit(CAL);
+    cal.token = 'tok';
+    cal.records.set(eventKey('ev1'), record(CAL, 'ev1'));
+    cal.failures.set('ev3', failure(3));
+    state
+      .edit('team:ops@group.calendar.google.com')
+      .records.set(eventKey('ev2'), record('team:ops@group.calendar.google.com', 'ev2'));
+    const stored = new UserState(Object.fromEntries(Object.entries(state.changes())));
+    expect(collectStatus(stored)).toEqual([
       { calendarId: CAL, syncing: true, conferences: 1, pendingRetries: 0, failures: [failure(3)] },
       {
         calendarId: 'team:ops@group.calendar.google.com',
@@ -99,5 +99,32 @@ describe('collectStatus over the Properties store', () => {
         failures: [],
       },
     ]);
+  });
+});
+
+describe('the store usage on the card', () => {
+  const usage = (share: number, full = false) => ({
+    bytes: Math.round(share * 512000),
+    limit: 512000,
+    share,
+    warn: share > 0.8,
+    full: full ? { at: '2026-12-01T10:00:00.000Z', bytes: 511000 } : null,
+  });
+  const texts = (u: ReturnType<typeof usage>) =>
+    cardTexts(buildStatusCard(cards(), [], undefined, u) as unknown as BuiltCard)
+      .flat()
+      .join('\n');
+
+  it('shows how full the store is, without a warning below 80 %', () => {
+    expect(texts(usage(0.42))).toContain('State store: 42 % full');
+    expect(texts(usage(0.42))).not.toContain('Warning');
+  });
+
+  it('warns above 80 %', () => {
+    expect(texts(usage(0.85))).toContain('<b>Warning:</b> the store is nearly full');
+  });
+
+  it('says when a write did not fit, and that syncing goes on from where it last saved', () => {
+    expect(texts(usage(0.99, true))).toContain('could not save its state (store full)');
   });
 });

@@ -151,7 +151,8 @@ export class CalendarServiceStub {
 export const REAL_PROPERTY_LIMIT_BYTES = 8066;
 
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
-const appsScriptException = (message: string) => Object.assign(new Error(message), { name: 'Exception' });
+export const appsScriptException = (message: string) =>
+  Object.assign(new Error(message), { name: 'Exception' });
 
 /** A Properties store in memory that refuses oversized values the way Apps Script does. */
 export class PropertiesStub {
@@ -175,7 +176,16 @@ export class PropertiesStub {
   }
   setProperties(properties: Record<string, string>): this {
     for (const [key, value] of Object.entries(properties)) this.check(key, value);
-    for (const [key, value] of Object.entries(properties)) this.data.set(key, String(value));
+    const next = new Map(this.data);
+    for (const [key, value] of Object.entries(properties)) next.set(key, String(value));
+    let total = 0;
+    for (const [key, value] of next) total += bytes(key) + bytes(value);
+    if (total > 500 * 1024) {
+      throw appsScriptException(
+        'You have exceeded the property storage quota. Please remove some properties and try again.',
+      );
+    }
+    for (const [key, value] of next) this.data.set(key, value);
     this.writes++;
     return this;
   }
