@@ -8,7 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { playDemo } from './demo';
 import { type LogEntry, Playground } from './playground';
@@ -16,12 +16,13 @@ import { REPO_ROOT } from './processes';
 import { buildPageServer } from './server';
 import { table } from './table';
 
-const USAGE = `usage: npm start -- [--port <port>] [--once] [--no-demo] [--fresh] [--quiet]
+const USAGE = `usage: npm start -- [--port <port>] [--once] [--no-demo] [--fresh] [--quiet] [--state-dir <dir>]
   --port <port>  port of the playground page on 127.0.0.1 (default 8787; 0 = any free port)
   --once         play the demo, print the table, exit 0 when every conference is in sync, 1 otherwise
   --no-demo      start with empty calendars (nothing played)
   --fresh        start from an empty conference database and runtime state (.playground/)
   --quiet        no live log, only the contract's lines and the table
+  --state-dir    where the conference database and the runtime's state live (default .playground/)
 The conference API key is generated per start, or taken from CONFERENCE_API_KEY.`;
 
 function fail(message: string, code = 2): never {
@@ -38,6 +39,7 @@ function parse() {
         'no-demo': { type: 'boolean', default: false },
         fresh: { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
+        'state-dir': { type: 'string', default: join(REPO_ROOT, '.playground') },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -49,12 +51,14 @@ function parse() {
     }
     if (!/^\d+$/.test(values.port) || Number(values.port) > 65535)
       fail(`--port needs a port number 0–65535, not "${values.port}"`);
+    if (values['state-dir'].trim() === '') fail('--state-dir needs a folder');
     return {
       port: Number(values.port),
       once: values.once,
       demo: !values['no-demo'],
       fresh: values.fresh,
       quiet: values.quiet,
+      stateDir: resolve(values['state-dir']),
     };
   } catch (e) {
     fail((e as Error).message);
@@ -112,7 +116,7 @@ async function main(): Promise<void> {
   const apiKey = process.env.CONFERENCE_API_KEY || `sk_local_${randomBytes(12).toString('hex')}`;
   let live = false;
   const playground = await Playground.start({
-    stateDir: join(REPO_ROOT, '.playground'),
+    stateDir: options.stateDir,
     fresh: options.fresh,
     apiKey,
     onLog: (e) => {

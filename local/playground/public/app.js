@@ -152,7 +152,7 @@ function eventRow(user, r) {
 }
 
 function render(state) {
-  $('#clock').textContent = new Date(state.clock).toISOString().replace('.000Z', 'Z');
+  $('#clock').textContent = new Date(state.clock).toISOString().replace(/\.\d{3}Z$/, 'Z');
   const host = $('#users');
   const fresh = [];
   for (const u of state.users) {
