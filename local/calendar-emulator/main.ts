@@ -3,13 +3,17 @@
  * 127.0.0.1 only, prints exactly one `listening on http://127.0.0.1:<port>` line to stdout once it
  * accepts requests, and stops cleanly on SIGTERM / SIGINT. Switches are listed in README.md.
  */
+
+import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { CalendarEngine } from './engine/engine';
+import { SqliteStore } from './engine/sqlite-store';
 import { isValidZone } from './engine/time';
 import { startServer } from './http/server';
 
 const usage = `usage: npm run emulator -- --port <port> [--time-zone UTC] [--bare-errors]
   [--no-orderby-quirk] [--sync-token-max-age-ms N] [--updated-min-horizon-ms N]
-  [--max-instances N] [--body-limit BYTES] [--secret S] [--strict-params] [--no-acl]`;
+  [--max-instances N] [--body-limit BYTES] [--secret S] [--strict-params] [--no-acl] [--db FILE]`;
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n${usage}\n`);
@@ -38,6 +42,7 @@ async function main(): Promise<void> {
         secret: { type: 'string' },
         'strict-params': { type: 'boolean', default: false },
         'no-acl': { type: 'boolean', default: false },
+        db: { type: 'string' },
         help: { type: 'boolean', default: false },
       },
       strict: true,
@@ -57,32 +62,50 @@ async function main(): Promise<void> {
     fail(
       `--time-zone: '${zone}' is not an IANA time zone name (for example UTC, Europe/Berlin, America/Chicago)`,
     );
+  const dbFile = values.db as string | undefined;
+  const store = dbFile ? new SqliteStore(dbFile) : undefined;
+  // With a database the secret is kept in it, so tokens issued before a restart stay valid after it.
+  const secret =
+    (values.secret as string | undefined) ??
+    store?.storedSecret() ??
+    (store ? randomBytes(16).toString('hex') : undefined);
+  const engine = new CalendarEngine({
+    defaultTimeZone: zone,
+    appsScriptErrorPrefix: !values['bare-errors'],
+    orderBySuppressesSyncToken: !values['no-orderby-quirk'],
+    syncTokenMaxAgeMs: intOption(
+      'sync-token-max-age-ms',
+      values['sync-token-max-age-ms'] as string | undefined,
+    ),
+    updatedMinHorizonMs: intOption(
+      'updated-min-horizon-ms',
+      values['updated-min-horizon-ms'] as string | undefined,
+    ),
+    maxInstancesPerSeries: intOption('max-instances', values['max-instances'] as string | undefined),
+    secret,
+    enforceAcl: !values['no-acl'],
+  });
+  if (store) {
+    try {
+      store.attach(engine);
+    } catch (e) {
+      fail(`--db ${dbFile}: ${(e as Error).message}`);
+    }
+  }
   const server = await startServer(port, {
     bodyLimit: intOption('body-limit', values['body-limit'] as string | undefined),
     strictParameters: values['strict-params'] as boolean,
-    engineOptions: {
-      defaultTimeZone: zone,
-      appsScriptErrorPrefix: !values['bare-errors'],
-      orderBySuppressesSyncToken: !values['no-orderby-quirk'],
-      syncTokenMaxAgeMs: intOption(
-        'sync-token-max-age-ms',
-        values['sync-token-max-age-ms'] as string | undefined,
-      ),
-      updatedMinHorizonMs: intOption(
-        'updated-min-horizon-ms',
-        values['updated-min-horizon-ms'] as string | undefined,
-      ),
-      maxInstancesPerSeries: intOption('max-instances', values['max-instances'] as string | undefined),
-      secret: values.secret as string | undefined,
-      enforceAcl: !values['no-acl'],
-    },
+    engine,
   });
   let stopping = false;
   const stop = () => {
     if (stopping) return;
     stopping = true;
     server.close().then(
-      () => process.exit(0),
+      () => {
+        store?.close();
+        process.exit(0);
+      },
       () => process.exit(1),
     );
   };

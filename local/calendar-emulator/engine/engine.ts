@@ -253,6 +253,8 @@ export class CalendarEngine {
     this.dir.clear();
     this.channels.clear();
     this.epoch++;
+    if (this.journal) this.journal = newJournal(true);
+    this.notify('reset');
   }
 
   /** Every sync (and page) token issued so far for this calendar answers 410 fullSyncRequired. */
@@ -260,6 +262,8 @@ export class CalendarEngine {
     const id = this.resolve(actor, calendarId);
     if (!this.dir.meta(id)) throw Errors.notFound();
     this.calendar(id).gen++;
+    this.journal?.calendars.add(id);
+    this.notify(`calendar:${id}`);
   }
 
   /** Apps Script form of an API error (`GoogleJsonResponseException`), honouring the prefix switch. */
@@ -302,6 +306,151 @@ export class CalendarEngine {
       logEntries += c.log.length;
     }
     return { calendars: this.calendars.size, events, logEntries };
+  }
+
+  // ---------------------------------------------------------------- state: export, import, journal
+
+  /**
+   * The whole state as plain JSON (GET /emulator/v1/export; `--db` stores the same records). With
+   * the secret, so that tokens and ids of the exported run stay valid where it is imported.
+   */
+  exportState(): EngineSnapshot {
+    return {
+      format: 'conference-sync-calendar-emulator/1',
+      secret: this.secret,
+      epoch: this.epoch,
+      lastUs: this.lastUs,
+      calendars: [...this.calendars.values()].map((c) => this.calendarRecord(c)),
+      events: [...this.calendars.values()].flatMap((c) =>
+        c.events.map((ev) => ({ ...eventRecord(ev), data: clone(ev.data) })),
+      ),
+      directory: this.directoryRecord(),
+      channels: [...this.channels.values()].map((c) => ({ ...c })),
+    };
+  }
+
+  /** Replaces the whole state by a snapshot (POST /emulator/v1/import, or loading `--db` at start). */
+  importState(snap: EngineSnapshot): void {
+    if (!isObject(snap) || snap.format !== 'conference-sync-calendar-emulator/1')
+      throw Errors.badRequest('Not an export of this emulator (format conference-sync-calendar-emulator/1).');
+    if (snap.secret !== undefined && snap.secret !== this.secret)
+      throw Errors.badRequest(
+        'The snapshot was made with another --secret; start the emulator with that secret.',
+      );
+    const calendars = new Map<string, CalendarState>();
+    for (const r of snap.calendars) {
+      calendars.set(r.id, { ...this.emptyState(r.id), gen: r.gen, updatedMs: r.updatedMs, log: [...r.log] });
+    }
+    for (const r of snap.events) {
+      const cal = calendars.get(r.cal);
+      if (!cal) continue;
+      const ev: Stored = {
+        id: r.id,
+        cal,
+        data: clone(r.data),
+        status: r.status,
+        us: r.us,
+        createdMs: r.createdMs,
+        logPos: r.logPos,
+        index: cal.events.length,
+        startMs: 0,
+        endMs: 0,
+        allDay: false,
+        zone: 'UTC',
+        organizerCal: r.organizerCal,
+        masterId: r.masterId,
+        origKey: r.origKey,
+        orphan: r.orphan,
+        removedByOwner: r.removedByOwner,
+        movedAway: r.movedAway,
+      };
+      cal.events.push(ev);
+      cal.byId.set(ev.id, ev);
+      if (ev.masterId) this.exceptionsOf(cal, ev.masterId).set(ev.origKey!, ev);
+    }
+    this.calendars = calendars;
+    this.dir.clear();
+    for (const m of snap.directory.metas)
+      this.dir.metas.set(m.id, { ...m, acl: new Map(m.acl.map((r) => [r.id, r])) });
+    for (const [user, entries] of snap.directory.lists)
+      this.dir.lists.set(user, new Map(entries.map((e) => [e.id, e])));
+    for (const cal of calendars.values()) {
+      for (const ev of cal.events) {
+        this.computeTiming(ev);
+        if (ev.movedAway && !ev.masterId) ev.rec = undefined;
+      }
+    }
+    this.channels.clear();
+    for (const c of snap.channels) this.channels.set(c.id, { ...c });
+    this.epoch = snap.epoch;
+    this.lastUs = Math.max(this.lastUs, snap.lastUs);
+    if (this.journal) {
+      this.journal = newJournal(true);
+      for (const cal of calendars.values()) for (const ev of cal.events) this.journal.events.add(ev);
+    }
+    this.notify('reset');
+  }
+
+  /** The token/id secret (a store keeps it so that tokens survive a restart). */
+  exportSecret(): string {
+    return this.secret;
+  }
+
+  /** Starts recording what changes, for `takeDelta` (a store calls this once, after loading). */
+  startJournal(): void {
+    this.journal = newJournal(false);
+    this.persistedLog.clear();
+    for (const c of this.calendars.values()) this.persistedLog.set(c.id, c.log.length);
+  }
+
+  /**
+   * What changed since the last call: whether everything was replaced, the touched events, the new
+   * change-log entries of each calendar, removed calendars, and the small records (directory,
+   * channels, counters) whole. O(changes), so a store can write it after every request.
+   */
+  takeDelta(): EngineDelta {
+    const j = this.journal ?? newJournal(true);
+    const calIds = new Set<string>(j.calendars);
+    for (const ev of j.events) calIds.add(ev.cal.id);
+    const calendars: EngineDelta['calendars'] = [];
+    for (const id of calIds) {
+      const cal = this.calendars.get(id);
+      if (!cal || j.removed.has(id)) continue;
+      const from = j.wiped ? 0 : Math.min(this.persistedLog.get(id) ?? 0, cal.log.length);
+      calendars.push({ ...this.calendarRecord(cal, false), logFrom: from, logTail: cal.log.slice(from) });
+      this.persistedLog.set(id, cal.log.length);
+    }
+    const delta: EngineDelta = {
+      wiped: j.wiped,
+      removed: [...j.removed],
+      calendars,
+      events: [...j.events]
+        .filter((ev) => this.calendars.get(ev.cal.id) === ev.cal)
+        .map((ev) => eventRecord(ev)),
+      epoch: this.epoch,
+      lastUs: this.lastUs,
+      directory: this.directoryRecord(),
+      channels: [...this.channels.values()].map((c) => ({ ...c })),
+    };
+    if (this.journal) this.journal = newJournal(false);
+    return delta;
+  }
+
+  private journal?: Journal;
+  private readonly persistedLog = new Map<string, number>();
+
+  private calendarRecord(c: CalendarState, withLog = true): CalendarRecord {
+    return { id: c.id, gen: c.gen, updatedMs: c.updatedMs, log: withLog ? [...c.log] : [] };
+  }
+
+  private directoryRecord(): EngineSnapshot['directory'] {
+    return {
+      metas: [...this.dir.metas.values()].map((m) => ({
+        ...m,
+        acl: [...m.acl.values()].map((r) => ({ ...r })),
+      })),
+      lists: [...this.dir.lists.entries()].map(([u, l]) => [u, [...l.values()].map((e) => ({ ...e }))]),
+    };
   }
 
   // ---------------------------------------------------------------- API: read
@@ -748,6 +897,7 @@ export class CalendarEngine {
       throw Errors.invalid('The primary calendar cannot be deleted; use calendars.clear to empty it.');
     this.dir.deleteSecondary(cal.id);
     this.calendars.delete(cal.id);
+    this.journal?.removed.add(cal.id);
     this.notify(`calendar:${cal.id}`);
   }
 
@@ -1049,6 +1199,7 @@ export class CalendarEngine {
       messageNumber: 0,
     };
     this.channels.set(id, channel);
+    this.notify('channels');
     return channelResource(channel);
   }
 
@@ -1063,6 +1214,7 @@ export class CalendarEngine {
     )
       throw Errors.notFound();
     this.channels.delete(ch.id);
+    this.notify('channels');
   }
 
   /** Live channels watching `key` (a change key of onChange); expired ones are dropped on the way. */
@@ -1449,6 +1601,7 @@ export class CalendarEngine {
     ev.cal.log.push(ev.id);
     ev.logPos = ev.cal.log.length;
     ev.cal.updatedMs = Math.floor(us / 1000);
+    this.journal?.events.add(ev);
     this.notify(`events:${ev.cal.id}`);
   }
 
@@ -2054,4 +2207,83 @@ function channelResource(ch: Channel): ChannelResource {
   if (ch.token !== undefined) out.token = ch.token;
   out.expiration = String(ch.expiration);
   return out;
+}
+
+interface Journal {
+  wiped: boolean;
+  events: Set<Stored>;
+  calendars: Set<string>;
+  removed: Set<string>;
+}
+
+function newJournal(wiped: boolean): Journal {
+  return { wiped, events: new Set(), calendars: new Set(), removed: new Set() };
+}
+
+/** One stored event as a plain record (derived fields — times, parsed rule — are recomputed on import). */
+export interface EventRecord {
+  cal: string;
+  id: string;
+  data: EventResource;
+  status: string;
+  us: number;
+  createdMs: number;
+  logPos: number;
+  organizerCal: string;
+  masterId?: string;
+  origKey?: number | string;
+  orphan?: boolean;
+  removedByOwner?: boolean;
+  movedAway?: boolean;
+}
+
+export interface CalendarRecord {
+  id: string;
+  gen: number;
+  updatedMs: number;
+  log: string[];
+}
+
+export interface EngineSnapshot {
+  format: 'conference-sync-calendar-emulator/1';
+  secret?: string;
+  epoch: number;
+  lastUs: number;
+  calendars: CalendarRecord[];
+  events: EventRecord[];
+  directory: {
+    metas: (Omit<CalendarMeta, 'acl'> & { acl: AclRule[] })[];
+    lists: [string, ListEntry[]][];
+  };
+  channels: Channel[];
+}
+
+export interface EngineDelta {
+  wiped: boolean;
+  removed: string[];
+  calendars: (CalendarRecord & { logFrom: number; logTail: string[] })[];
+  events: EventRecord[];
+  epoch: number;
+  lastUs: number;
+  directory: EngineSnapshot['directory'];
+  channels: Channel[];
+}
+
+function eventRecord(ev: Stored): EventRecord {
+  const r: EventRecord = {
+    cal: ev.cal.id,
+    id: ev.id,
+    data: ev.data,
+    status: ev.status,
+    us: ev.us,
+    createdMs: ev.createdMs,
+    logPos: ev.logPos,
+    organizerCal: ev.organizerCal,
+  };
+  if (ev.masterId !== undefined) r.masterId = ev.masterId;
+  if (ev.origKey !== undefined) r.origKey = ev.origKey;
+  if (ev.orphan) r.orphan = true;
+  if (ev.removedByOwner) r.removedByOwner = true;
+  if (ev.movedAway) r.movedAway = true;
+  return r;
 }

@@ -372,6 +372,13 @@ export function buildServer(
   });
   app.addHook('onClose', async () => notifier.close());
 
+  // The whole state, to share a reproduction: export from one run, import into another (same --secret).
+  app.get('/emulator/v1/export', async () => engine.exportState());
+  app.post('/emulator/v1/import', async (req) => {
+    engine.importState(req.body as Parameters<CalendarEngine['importState']>[0]);
+    return { ok: true, ...engine.stats() };
+  });
+
   return Object.assign(app, { engine, notifier });
 }
 
