@@ -171,7 +171,10 @@ class SyncRun {
       this.forgetLongEnded();
     } else {
       this.report.incomplete = listing.reason;
-      this.report.failures.push({ eventId: '', message: listing.message, willRetry: true });
+      // A provider outage is already reported against the events it stopped; the log says where the run stopped.
+      const reported =
+        listing.reason === 'provider-unavailable' && this.report.failures.some((f) => f.willRetry);
+      if (!reported) this.report.failures.push({ eventId: '', message: listing.message, willRetry: true });
       this.ports.log.warn(`sync of ${this.calendarId} stopped early: ${listing.message}`);
     }
     this.logSummary();
@@ -482,6 +485,16 @@ class SyncRun {
           .error;
       }
       if (outage !== null) {
+        const cause = outage as ProviderError;
+        for (const step of wave) {
+          if (!outcomes[wave.indexOf(step)]?.ok) {
+            this.report.failures.push({
+              eventId: step.event.id,
+              message: describeError(cause),
+              willRetry: true,
+            });
+          }
+        }
         // Nothing more goes out this run. The events of this wave and the rest wait at the saved cursor (a listed
         // page is applied again next run; what settled already is skipped then), retries keep their place.
         for (const step of [...again, ...rest]) this.keepForLater(step, outage);

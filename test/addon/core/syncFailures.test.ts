@@ -31,7 +31,7 @@ describe('provider failures', () => {
     expect(w.provider.count('update')).toBe(1);
     expect(first).toMatchObject({ tokenStored: false, updated: 0, incomplete: 'provider-unavailable' });
     expect(first.failures).toEqual([
-      { eventId: '', message: expect.stringContaining('503'), willRetry: true },
+      { eventId: 'plan0001', message: expect.stringContaining('503'), willRetry: true },
     ]);
     expect(w.store.getSyncToken(CAL)).toBe(token);
     const waitUntil = Date.parse(cursorOf(w)?.notBefore ?? '');
