@@ -134,6 +134,7 @@ class SyncRun {
   private readonly report: SyncReport;
   private readonly startMs: number;
   private readonly cal: CalendarState;
+  private resumingAfterOutage = false;
 
   constructor(
     private readonly ports: SyncPorts,
@@ -278,7 +279,10 @@ class SyncRun {
         if (parked && Date.parse(parked.notBefore) > this.startMs) continue;
         events.push({ event, attempts: parked?.attempts ?? 0 });
       }
+      // The first page after a provider outage holds the changes that waited for it: their calls are retries.
+      this.resumingAfterOutage = pages === 0 && from.attempts > 0;
       const stop = this.processBatch(events);
+      this.resumingAfterOutage = false;
       const here: ListingCursor = { ...query, attempts: from.attempts, ...(pageToken ? { pageToken } : {}) };
       if (stop) return this.stoppedListing(stop, here);
       if (page.nextPageToken === undefined) {
@@ -402,6 +406,7 @@ class SyncRun {
         this.finish(event, settle(this.cal, action));
         return null;
       }
+      if (this.resumingAfterOutage) this.report.retried++;
       return { event, action, call, sends: 0, recreate: false, attempts };
     } catch (error) {
       this.onPermanentError(event, error);
