@@ -20,6 +20,7 @@ import {
   parseRecurrence,
   truncateRecurrence,
 } from './recurrence';
+import { colors, settings } from './static';
 import {
   dateSuffix,
   eventEtag,
@@ -220,6 +221,8 @@ export class CalendarEngine {
   private lastUs = 0;
   private readonly ids: IdGenerator;
   private epoch = 1;
+  /** what POST /emulator/v1/clock added to the clock */
+  private clockOffset = 0;
   /** calendars' existence, metadata, ACLs and every user's calendar list */
   private readonly dir = new Directory(() => this.nextUs());
   /** per-call rendering context of a read: the `timeZone` parameter and the caller's role */
@@ -232,7 +235,10 @@ export class CalendarEngine {
     this.tokens = new TokenCodec(this.secret);
     this.ids = new IdGenerator(this.secret);
     this.options = {
-      now: options.now ?? Date.now,
+      now: (
+        (base) => () =>
+          base() + this.clockOffset
+      )(options.now ?? Date.now),
       appsScriptErrorPrefix: options.appsScriptErrorPrefix ?? true,
       orderBySuppressesSyncToken: options.orderBySuppressesSyncToken ?? true,
       syncTokenMaxAgeMs: options.syncTokenMaxAgeMs,
@@ -306,6 +312,125 @@ export class CalendarEngine {
       logEntries += c.log.length;
     }
     return { calendars: this.calendars.size, events, logEntries };
+  }
+
+  /**
+   * stats() plus channels and the size of the stored state (`bytes`: the JSON of every stored event,
+   * change-log entry and directory record — O(state) to compute, meant for GET /emulator/v1/stats).
+   */
+  detailedStats(): {
+    calendars: number;
+    events: number;
+    logEntries: number;
+    channels: number;
+    bytes: number;
+  } {
+    let bytes = JSON.stringify(this.directoryRecord()).length;
+    for (const c of this.calendars.values()) {
+      for (const ev of c.events) bytes += JSON.stringify(ev.data).length + 64;
+      for (const id of c.log) bytes += id.length + 8;
+    }
+    return { ...this.stats(), channels: this.channels.size, bytes };
+  }
+
+  /** Moves the engine clock (POST /emulator/v1/clock): forward by `ms`, or to an absolute time. */
+  moveClock(change: { advanceMs?: number; to?: number }): number {
+    if (change.advanceMs !== undefined) this.clockOffset += change.advanceMs;
+    if (change.to !== undefined) this.clockOffset += change.to - this.options.now();
+    return this.options.now();
+  }
+
+  // ---------------------------------------------------------------- API: colors, settings, freebusy
+
+  getColors() {
+    return colors();
+  }
+
+  listSettings(actor: string, params: CollectionParams = {}) {
+    const items = settings(this.tzOf(normalizeEmail(actor))).map((x) => ({ ...x, us: 0 }));
+    const page = this.collectionPage(items, params, `settings:${normalizeEmail(actor)}`);
+    return {
+      kind: 'calendar#settings',
+      etag: opaqueEtag(0),
+      ...page.tokens,
+      items: page.items.map(({ id, value }) => ({
+        kind: 'calendar#setting',
+        etag: opaqueEtag(0),
+        id,
+        value,
+      })),
+    };
+  }
+
+  getSetting(actor: string, setting: string) {
+    const s = settings(this.tzOf(normalizeEmail(actor))).find((x) => x.id === setting);
+    if (!s) throw Errors.notFound();
+    return { kind: 'calendar#setting', etag: opaqueEtag(0), id: s.id, value: s.value };
+  }
+
+  /**
+   * freebusy.query: the busy intervals (opaque, not cancelled, not declined by the calendar's owner;
+   * recurring events expanded) of each requested calendar within [timeMin, timeMax), merged and in
+   * UTC. A calendar the caller may not see (or that does not exist) gets Google's per-calendar
+   * `notFound` error instead of failing the whole query.
+   */
+  freeBusy(actor: string, body: unknown) {
+    if (!isObject(body)) throw Errors.badRequest();
+    const { timeMin, timeMax, items } = body;
+    if (typeof timeMin !== 'string') throw Errors.required('Missing timeMin.');
+    if (typeof timeMax !== 'string') throw Errors.required('Missing timeMax.');
+    const lo = parseRfc3339(timeMin);
+    const hi = parseRfc3339(timeMax);
+    if (Number.isNaN(lo)) throw Errors.invalid('Invalid timeMin.', 'timeMin');
+    if (Number.isNaN(hi)) throw Errors.invalid('Invalid timeMax.', 'timeMax');
+    if (lo >= hi) throw Errors.timeRangeEmpty();
+    if (body.timeZone !== undefined && (typeof body.timeZone !== 'string' || !isValidZone(body.timeZone)))
+      throw Errors.invalid('Invalid time zone.', 'timeZone');
+    if (!Array.isArray(items)) throw Errors.required('Missing items.');
+    if (items.length > 50) throw Errors.invalid('Too many calendars requested (at most 50).', 'items');
+    const calendars: Record<string, unknown> = {};
+    const filter = this.makeFilter({
+      timeMin: new Date(lo).toISOString(),
+      timeMax: new Date(hi).toISOString(),
+    });
+    for (const item of items) {
+      const requested = isObject(item) && typeof item.id === 'string' ? item.id : '';
+      let cal: CalendarState;
+      try {
+        cal = this.reading(actor, requested);
+      } catch {
+        calendars[requested] = { errors: [{ domain: 'global', reason: 'notFound' }], busy: [] };
+        continue;
+      } finally {
+        this.view = { role: 'owner' };
+      }
+      const spans: [number, number][] = [];
+      for (const ev of cal.events) {
+        if (ev.data.transparency === 'transparent') continue;
+        const me = ev.data.attendees?.find((a) => a.email === cal.id);
+        if (me?.responseStatus === 'declined') continue;
+        for (const entry of this.entriesFor(ev, { singleEvents: true, timeMin, timeMax }, filter)) {
+          const start = entry.occ?.startMs ?? entry.ev.startMs;
+          const end = start + (entry.ev.endMs - entry.ev.startMs);
+          spans.push([Math.max(start, lo), Math.min(end, hi)]);
+        }
+      }
+      spans.sort((a, b) => a[0] - b[0]);
+      const merged: [number, number][] = [];
+      for (const s of spans) {
+        const last = merged[merged.length - 1];
+        if (last && s[0] <= last[1]) last[1] = Math.max(last[1], s[1]);
+        else merged.push([...s]);
+      }
+      const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+      calendars[requested] = { busy: merged.map(([a, b]) => ({ start: iso(a), end: iso(b) })) };
+    }
+    return {
+      kind: 'calendar#freeBusy',
+      timeMin: new Date(lo).toISOString(),
+      timeMax: new Date(hi).toISOString(),
+      calendars,
+    };
   }
 
   // ---------------------------------------------------------------- state: export, import, journal

@@ -233,6 +233,13 @@ export function buildServer(
       watch(req, 'acl', req.params.calendarId, `calendars/${encodeURIComponent(req.params.calendarId)}/acl`),
     'calendarList.watch': (req) => watch(req, 'calendarList', undefined, 'users/me/calendarList'),
     'settings.watch': (req) => watch(req, 'settings', undefined, 'users/me/settings'),
+    'colors.get': (req) => {
+      bearer(req);
+      return engine.getColors();
+    },
+    'settings.list': (req, _r, q) => engine.listSettings(bearer(req), q),
+    'settings.get': (req) => engine.getSetting(bearer(req), req.params.setting),
+    'freebusy.query': (req) => engine.freeBusy(bearer(req), req.body),
     'channels.stop': (req, reply) => {
       engine.stopChannel(bearer(req), req.body);
       return reply.code(204).send();
@@ -371,6 +378,35 @@ export function buildServer(
     return { channels: engine.listChannels(), deliveries: notifier.deliveries() };
   });
   app.addHook('onClose', async () => notifier.close());
+
+  // Time and size.
+  app.get('/emulator/v1/clock', async () => ({ now: new Date(engine.options.now()).toISOString() }));
+  app.post('/emulator/v1/clock', async (req) => {
+    const b = req.body as Record<string, unknown> | undefined;
+    if (!b || typeof b !== 'object' || Array.isArray(b)) throw Errors.badRequest('Expected a JSON object.');
+    const { advanceMs, now } = b;
+    if (
+      advanceMs !== undefined &&
+      (typeof advanceMs !== 'number' || !Number.isFinite(advanceMs) || advanceMs < 0)
+    )
+      throw Errors.invalid('advanceMs must be a non-negative number (time only moves forward)', 'advanceMs');
+    let to: number | undefined;
+    if (now !== undefined) {
+      to = typeof now === 'string' ? Date.parse(now) : Number.NaN;
+      if (Number.isNaN(to)) throw Errors.invalid('now must be an RFC 3339 date-time', 'now');
+      if (to < engine.options.now())
+        throw Errors.invalid('now must not be in the past (time only moves forward)', 'now');
+    }
+    if (advanceMs === undefined && to === undefined)
+      throw Errors.invalid('give advanceMs or now', 'advanceMs');
+    return {
+      now: new Date(engine.moveClock({ advanceMs: advanceMs as number | undefined, to })).toISOString(),
+    };
+  });
+  app.get('/emulator/v1/stats', async () => {
+    const mem = process.memoryUsage();
+    return { ...engine.detailedStats(), heapUsedBytes: mem.heapUsed, rssBytes: mem.rss };
+  });
 
   // The whole state, to share a reproduction: export from one run, import into another (same --secret).
   app.get('/emulator/v1/export', async () => engine.exportState());
