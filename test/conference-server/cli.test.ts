@@ -45,7 +45,8 @@ it('prints exactly one line, "listening on http://127.0.0.1:<port>", and serves 
 });
 
 it('npm run conference-server -- --port 0 --db :memory: --api-key k prints its listening line', async () => {
-  // Through npm, as local-tools.md documents; npm and tsx sit in between, so the whole process group is stopped.
+  // Through npm, as local-tools.md documents (test/scripts/servers-stop.test.ts signals npm alone and checks that
+  // the server goes too); here the whole process group is stopped.
   const child = spawn(
     'npm',
     ['run', '--silent', 'conference-server', '--', '--port', '0', '--db', ':memory:', '--api-key', 'k'],
