@@ -5,6 +5,8 @@
  * seconds, with nothing else called. Ctrl-C stops every child process and exits 0.
  */
 import { spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { type AddressInfo, createServer } from 'node:net';
 import { auth, type calendar_v3, calendar as googleCalendar } from '@googleapis/calendar';
 import { ConferenceClient } from '../../local/conference-server/client';
 import { descendants, freshStateDir, interrupt, isAlive, REPO_ROOT, startPlayground } from './helpers';
@@ -46,6 +48,29 @@ it('refuses bad flags with a clear message and exit 2', () => {
     expect({ status: r.status, stdout: r.stdout }).toEqual({ status: 2, stdout: '' });
     expect(r.stderr).toMatch(message);
     expect(r.stderr).toMatch(/^usage: npm start/m);
+  }
+});
+
+it('says so when the page port is taken, stops what it started, and exits 1', async () => {
+  const blocker = createServer().listen(0, '127.0.0.1');
+  await once(blocker, 'listening');
+  const port = (blocker.address() as AddressInfo).port;
+  try {
+    const r = spawnSync(
+      process.execPath,
+      [...CLI, '--port', String(port), '--no-demo', '--state-dir', freshStateDir()],
+      {
+        cwd: REPO_ROOT,
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
+    expect(r.stderr).toContain(
+      `npm start: port ${port} is in use; pick another with --port <port> (0 = any free port)`,
+    );
+    expect(r.status).toBe(1);
+  } finally {
+    blocker.close();
   }
 });
 
