@@ -217,11 +217,12 @@ function shellCommands(body: string): Array<{ text: string; offset: number }> {
   return out;
 }
 
+// `js` stays .js: CommonJS in this package (no "type": "module"), as `node file.js` would take it.
 const SCRIPT_LANGS: Record<string, string> = {
   ts: 'ts',
   typescript: 'ts',
   mts: 'mts',
-  js: 'mjs',
+  js: 'js',
   mjs: 'mjs',
   cjs: 'cjs',
 };
