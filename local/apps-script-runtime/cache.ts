@@ -104,8 +104,8 @@ export interface CacheStores {
 
 export function cacheService(stores: CacheStores, now: () => number, execution: ExecutionContext) {
   return strictService('CacheService', {
-    getScriptCache: () => new Cache(stores.script, now, execution),
-    getUserCache: () => new Cache(stores.user(execution.user), now, execution),
+    getScriptCache: () => strictService('Cache', new Cache(stores.script, now, execution)),
+    getUserCache: () => strictService('Cache', new Cache(stores.user(execution.user), now, execution)),
     getDocumentCache: () => null,
   });
 }

@@ -189,8 +189,10 @@ export const conferenceDataService = strictService('ConferenceDataService', {
   EntryPointType,
   ConferenceErrorType,
   EntryPointFeature: { UNKNOWN_FEATURE: 'UNKNOWN_FEATURE', TOLL: 'TOLL', TOLL_FREE: 'TOLL_FREE' },
-  newConferenceDataBuilder: () => new ConferenceDataBuilder(),
-  newEntryPoint: () => new EntryPoint(),
-  newConferenceParameter: () => new ConferenceParameter(),
-  newConferenceError: () => new ConferenceError(),
+  newConferenceDataBuilder: () =>
+    strictService('ConferenceDataService.ConferenceDataBuilder', new ConferenceDataBuilder()),
+  newEntryPoint: () => strictService('ConferenceDataService.EntryPoint', new EntryPoint()),
+  newConferenceParameter: () =>
+    strictService('ConferenceDataService.ConferenceParameter', new ConferenceParameter()),
+  newConferenceError: () => strictService('ConferenceDataService.ConferenceError', new ConferenceError()),
 });

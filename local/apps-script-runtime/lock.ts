@@ -71,8 +71,8 @@ export interface LockStates {
 
 export function lockService(states: LockStates, execution: ExecutionContext) {
   return strictService('LockService', {
-    getScriptLock: () => new Lock(states.script, execution),
-    getUserLock: () => new Lock(states.user(execution.user), execution),
+    getScriptLock: () => strictService('Lock', new Lock(states.script, execution)),
+    getUserLock: () => strictService('Lock', new Lock(states.user(execution.user), execution)),
     getDocumentLock: () => null,
   });
 }

@@ -108,8 +108,9 @@ export interface PropertyStores {
 
 export function propertiesService(stores: PropertyStores, execution: ExecutionContext) {
   return strictService('PropertiesService', {
-    getScriptProperties: () => new Properties(stores.script, execution),
-    getUserProperties: () => new Properties(stores.user(execution.user), execution),
+    getScriptProperties: () => strictService('Properties', new Properties(stores.script, execution)),
+    getUserProperties: () =>
+      strictService('Properties', new Properties(stores.user(execution.user), execution)),
     /** "null if … not in the context of a containing document" (a standalone add-on has none). */
     getDocumentProperties: () => null,
   });

@@ -99,7 +99,7 @@ export function scriptApp(options: ScriptAppOptions, execution: ExecutionContext
   const create = (record: Omit<TriggerRecord, 'uid' | 'user'>): Trigger => {
     execution.checkTime();
     if (mine().length >= MAX_TRIGGERS_PER_USER) throw appsScriptException(TOO_MANY_TRIGGERS);
-    return new Trigger(options.registry.add({ ...record, user }));
+    return strictService('Trigger', new Trigger(options.registry.add({ ...record, user })));
   };
   const clockBuilder = (handler: string) => {
     let everyMs: number | undefined;
@@ -189,7 +189,7 @@ export function scriptApp(options: ScriptAppOptions, execution: ExecutionContext
     },
     getProjectTriggers: (): Trigger[] => {
       execution.checkTime();
-      return mine().map((r) => new Trigger(r));
+      return mine().map((r) => strictService('Trigger', new Trigger(r)));
     },
     deleteTrigger(trigger: Trigger) {
       execution.checkTime();

@@ -168,7 +168,10 @@ export function urlFetchApp(hooks: UrlFetchHooks, execution: ExecutionContext) {
     }
     p.record.status = result.status;
     hooks.onFetched(p.record);
-    const response = new HttpResponse(result.status, result.headers, result.body);
+    const response = strictService(
+      'HTTPResponse',
+      new HttpResponse(result.status, result.headers, result.body),
+    );
     if (result.status >= 400 && p.params.muteHttpExceptions !== true) {
       throw appsScriptException(requestFailedMessage(p.url, result.status, response.getContentText()));
     }
