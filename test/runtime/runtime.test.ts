@@ -61,7 +61,9 @@ describe('executions', () => {
   it('fail with an error naming a global or member the runtime does not model', () => {
     const { runtime } = runtimeFor(`
       function sheet() { return SpreadsheetApp.getActiveSpreadsheet(); }
-      function member() { return UrlFetchApp.fetchAsync('http://127.0.0.1/'); }`);
+      function member() { return UrlFetchApp.fetchAsync('http://127.0.0.1/'); }
+      function builder() { return CardService.newTextButton().setIcon('BOOKMARK'); }
+      function lockMember() { return LockService.getUserLock().tryLockForever(); }`);
     const global = thrown(() => runtime.call(ALICE, 'sheet'));
     expect(global).toBeInstanceOf(NotModelledError);
     expect(global.message).toBe(
@@ -69,6 +71,12 @@ describe('executions', () => {
     );
     expect(thrown(() => runtime.call(ALICE, 'member')).message).toMatch(
       /^UrlFetchApp\.fetchAsync is not modelled/,
+    );
+    expect(thrown(() => runtime.call(ALICE, 'builder')).message).toMatch(
+      /^CardService\.TextButton\.setIcon is not modelled/,
+    );
+    expect(thrown(() => runtime.call(ALICE, 'lockMember')).message).toMatch(
+      /^Lock\.tryLockForever is not modelled/,
     );
   });
 
