@@ -93,6 +93,37 @@ it('shows the demo without console errors, and a rename made on the page reaches
   expect(problems).toEqual([]);
 });
 
+it('creates an event with Conference Sync from the form, and fast-forwards the runtime clock by an hour', async () => {
+  const page = await browser.newPage();
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page: ${e.message}`));
+  await page.goto(started.pageUrl);
+  await page.locator('.user[data-user="alice@example.com"] tr.in-sync').first().waitFor();
+
+  await page.fill('#new-event [name=summary]', 'Made on the page');
+  await page.click('#new-event button[type=submit]');
+  const row = page.locator('.user[data-user="alice@example.com"] tr', { hasText: 'Made on the page' });
+  await row.locator('.conference-title', { hasText: 'Made on the page' }).waitFor({ timeout: 15_000 });
+  await expectText(row.locator('.badge'), '✓ in sync');
+  // Bob is a guest by default: his copy shows the same conference.
+  await page
+    .locator('.user[data-user="bob@example.com"] tr', { hasText: 'Made on the page' })
+    .locator('.conference-title')
+    .waitFor();
+
+  const before = Date.parse(`${await page.locator('#clock').textContent()}`);
+  await page.click('#fast-forward');
+  await page.locator('#toast', { hasText: 'time-driven trigger run(s)' }).waitFor();
+  await page.waitForFunction(
+    (t) => Date.parse(document.querySelector('#clock')?.textContent ?? '') - t >= 3_600_000,
+    before,
+  );
+  expect(problems).toEqual([]);
+});
+
 async function expectText(locator: Locator, text: string): Promise<void> {
   await locator.filter({ hasText: text }).first().waitFor({ timeout: 15_000 });
 }

@@ -38,8 +38,8 @@ function toast(text, isError = false) {
 
 async function act(label, fn) {
   try {
-    await fn();
-    toast(`${label}: done — the trigger fires within a few seconds`);
+    const said = await fn();
+    toast(typeof said === 'string' ? said : `${label}: done — the trigger fires within a few seconds`);
   } catch (e) {
     toast(`${label}: ${e.message}`, true);
   }
@@ -255,7 +255,7 @@ async function start() {
   $('#fast-forward').addEventListener('click', () =>
     act('fast-forward', async () => {
       const r = await api('POST', '/api/fast-forward');
-      toast(`clock now ${r.clock}; ${r.fired} time-driven trigger run(s)`);
+      return `clock now ${r.clock}; ${r.fired} time-driven trigger run(s)`;
     }),
   );
   follow();
