@@ -13,7 +13,7 @@ import { startServer } from './http/server';
 
 const usage = `usage: npm run emulator -- --port <port> [--time-zone UTC] [--bare-errors]
   [--no-orderby-quirk] [--sync-token-max-age-ms N] [--updated-min-horizon-ms N]
-  [--max-instances N] [--body-limit BYTES] [--secret S] [--strict-params] [--no-acl] [--db FILE]`;
+  [--max-instances N] [--body-limit BYTES] [--secret S] [--strict-params] [--no-acl] [--db FILE] [--max-attendees N]`;
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n${usage}\n`);
@@ -43,6 +43,7 @@ async function main(): Promise<void> {
         'strict-params': { type: 'boolean', default: false },
         'no-acl': { type: 'boolean', default: false },
         db: { type: 'string' },
+        'max-attendees': { type: 'string' },
         help: { type: 'boolean', default: false },
       },
       strict: true,
@@ -84,6 +85,7 @@ async function main(): Promise<void> {
     maxInstancesPerSeries: intOption('max-instances', values['max-instances'] as string | undefined),
     secret,
     enforceAcl: !values['no-acl'],
+    maxAttendees: intOption('max-attendees', values['max-attendees'] as string | undefined),
   });
   if (store) {
     try {

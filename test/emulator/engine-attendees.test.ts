@@ -30,7 +30,8 @@ describe('attendee copies', () => {
     expect(copy.iCalUID).toBe(ev.iCalUID);
     expect(copy.organizer).toEqual({ email: A });
     expect(copy.attendees).toEqual([
-      { email: A, organizer: true, responseStatus: 'needsAction' },
+      // The organizer's own entry is accepted, as Google shows it (fixtures §4.1 shows the same for a room).
+      { email: A, organizer: true, responseStatus: 'accepted' },
       { email: B, self: true, responseStatus: 'needsAction' },
     ]);
     expect(ev.organizer).toEqual({ email: A, self: true });
@@ -90,7 +91,21 @@ describe('attendee copies', () => {
     expect(engine.get(B, 'primary', ev.id!).status).toBe('cancelled');
   });
 
-  test('resource attendees and addresses that are not emulator users get no copy', () => {
+  test('a room gets its own copy and accepts (fixtures §4.1: the room calendar has the event)', () => {
+    const { engine } = newEngine();
+    const room = 'c_188768fts4homhkshlt79oqef6i2e@resource.calendar.google.com';
+    const ev = engine.insert(A, A, meeting([{ email: B }, { email: room, resource: true }]));
+    const copy = engine.get(room, 'primary', ev.id!);
+    expect(copy.attendees!.find((a) => a.email === room)).toEqual({
+      email: room,
+      self: true,
+      resource: true,
+      responseStatus: 'accepted',
+    });
+    expect(copy.organizer).toEqual({ email: A });
+  });
+
+  test('addresses that are not emulator users (isUser) get no copy', () => {
     const { engine } = newEngine({ isUser: (email) => email.endsWith('@example.com') });
     const ev = engine.insert(
       A,

@@ -138,7 +138,8 @@ test('the in-process store: a second engine on the same file continues where the
     const store2 = new SqliteStore(file);
     store2.attach(second);
     expect(second.list(A, A, { syncToken: token }).items.map((e) => e.summary)).toEqual(['two']);
-    expect(second.stats()).toEqual(first.stats());
+    // Same calendars and events; the reloaded change log holds only each event's latest change.
+    expect(second.stats()).toEqual({ ...first.stats(), logEntries: 1 });
     store2.close();
     // A database made with another secret is refused rather than silently answering 400 to old tokens.
     expect(() => new SqliteStore(file).attach(new CalendarEngine({ secret: 'other' }))).toThrow(

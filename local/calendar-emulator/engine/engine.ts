@@ -87,14 +87,30 @@ interface Stored {
   removedByOwner?: boolean;
   /** the event was moved to another calendar (events.move) and this calendar is not an attendee: a bare tombstone */
   movedAway?: boolean;
+  /**
+   * An attendee's copy whose `data` is the organizer's own (immutable) data object, shared rather
+   * than copied, so a write with n attendees costs O(n), not O(n²); its reminders are its own.
+   */
+  shared?: boolean;
+  ownReminders?: unknown;
 }
 
 interface CalendarState {
   id: string;
   events: Stored[];
   byId: Map<string, Stored>;
-  /** append-only change log of event ids; position n is log[n - 1] */
+  /**
+   * The change log: event ids with the position of each change (`logAt`, strictly increasing). A
+   * sync token is a position: everything with a later position is news to its holder. Only an
+   * event's latest change matters (its `logPos`), so entries superseded by a later change of the
+   * same event are dropped now and then (`compactLog`): the log stays O(events), not O(writes).
+   */
   log: string[];
+  logAt: number[];
+  /** positions handed out so far (the position of the latest change) */
+  seq: number;
+  /** when tombstones were last purged; page tokens issued before it answer 410 */
+  purgedAt: number;
   /** token generation; invalidation bumps it */
   gen: number;
   updatedMs: number;
@@ -248,6 +264,7 @@ export class CalendarEngine {
       maxInstancesPerSeries: options.maxInstancesPerSeries ?? 730,
       keepConferenceDataOnUpdateV0: options.keepConferenceDataOnUpdateV0 ?? true,
       enforceAcl: options.enforceAcl ?? true,
+      maxAttendees: options.maxAttendees ?? 1000,
     };
   }
 
@@ -326,8 +343,14 @@ export class CalendarEngine {
     bytes: number;
   } {
     let bytes = JSON.stringify(this.directoryRecord()).length;
+    const seen = new Set<EventResource>();
     for (const c of this.calendars.values()) {
-      for (const ev of c.events) bytes += JSON.stringify(ev.data).length + 64;
+      for (const ev of c.events) {
+        // Shared attendee copies hold one data object between them: count it once.
+        if (!seen.has(ev.data)) bytes += JSON.stringify(ev.data).length;
+        seen.add(ev.data);
+        bytes += 64;
+      }
       for (const id of c.log) bytes += id.length + 8;
     }
     return { ...this.stats(), channels: this.channels.size, bytes };
@@ -447,7 +470,11 @@ export class CalendarEngine {
       lastUs: this.lastUs,
       calendars: [...this.calendars.values()].map((c) => this.calendarRecord(c)),
       events: [...this.calendars.values()].flatMap((c) =>
-        c.events.map((ev) => ({ ...eventRecord(ev), data: clone(ev.data) })),
+        c.events.map((ev) => {
+          const r = eventRecord(ev, this.organizerCopy(ev));
+          if (r.data) r.data = clone(r.data);
+          return r;
+        }),
       ),
       directory: this.directoryRecord(),
       channels: [...this.channels.values()].map((c) => ({ ...c })),
@@ -464,7 +491,13 @@ export class CalendarEngine {
       );
     const calendars = new Map<string, CalendarState>();
     for (const r of snap.calendars) {
-      calendars.set(r.id, { ...this.emptyState(r.id), gen: r.gen, updatedMs: r.updatedMs, log: [...r.log] });
+      calendars.set(r.id, {
+        ...this.emptyState(r.id),
+        gen: r.gen,
+        updatedMs: r.updatedMs,
+        seq: r.seq,
+        purgedAt: r.purgedAt,
+      });
     }
     for (const r of snap.events) {
       const cal = calendars.get(r.cal);
@@ -472,7 +505,9 @@ export class CalendarEngine {
       const ev: Stored = {
         id: r.id,
         cal,
-        data: clone(r.data),
+        data: r.data ? clone(r.data) : {},
+        shared: r.shared || r.reminders !== undefined,
+        ownReminders: r.reminders,
         status: r.status,
         us: r.us,
         createdMs: r.createdMs,
@@ -499,11 +534,36 @@ export class CalendarEngine {
       this.dir.metas.set(m.id, { ...m, acl: new Map(m.acl.map((r) => [r.id, r])) });
     for (const [user, entries] of snap.directory.lists)
       this.dir.lists.set(user, new Map(entries.map((e) => [e.id, e])));
+    const linked: [Stored, Stored][] = [];
     for (const cal of calendars.values()) {
       for (const ev of cal.events) {
-        this.computeTiming(ev);
+        const org =
+          ev.shared && ev.organizerCal !== cal.id
+            ? calendars.get(ev.organizerCal)?.byId.get(ev.id)
+            : undefined;
+        if (org && ev.data.start === undefined) linked.push([ev, org]);
+        else this.computeTiming(ev);
         if (ev.movedAway && !ev.masterId) ev.rec = undefined;
       }
+    }
+    // Shared copies take the organizer's data object and, with it, its derived times.
+    for (const [ev, org] of linked) {
+      if (org.data.start === undefined) throw Errors.badRequest(`Snapshot: no data for ${ev.id}.`);
+      Object.assign(ev, {
+        data: org.data,
+        startMs: org.startMs,
+        endMs: org.endMs,
+        allDay: org.allDay,
+        zone: org.zone,
+        date: org.date,
+        rec: ev.movedAway && !ev.masterId ? undefined : org.rec,
+      });
+    }
+    for (const cal of calendars.values()) {
+      // The change log is each event's latest change, in order: exactly what a compacted log holds.
+      const byPos = [...cal.events].sort((a, b) => a.logPos - b.logPos);
+      cal.log = byPos.map((ev) => ev.id);
+      cal.logAt = byPos.map((ev) => ev.logPos);
     }
     this.channels.clear();
     for (const c of snap.channels) this.channels.set(c.id, { ...c });
@@ -524,8 +584,6 @@ export class CalendarEngine {
   /** Starts recording what changes, for `takeDelta` (a store calls this once, after loading). */
   startJournal(): void {
     this.journal = newJournal(false);
-    this.persistedLog.clear();
-    for (const c of this.calendars.values()) this.persistedLog.set(c.id, c.log.length);
   }
 
   /**
@@ -541,17 +599,16 @@ export class CalendarEngine {
     for (const id of calIds) {
       const cal = this.calendars.get(id);
       if (!cal || j.removed.has(id)) continue;
-      const from = j.wiped ? 0 : Math.min(this.persistedLog.get(id) ?? 0, cal.log.length);
-      calendars.push({ ...this.calendarRecord(cal, false), logFrom: from, logTail: cal.log.slice(from) });
-      this.persistedLog.set(id, cal.log.length);
+      calendars.push(this.calendarRecord(cal));
     }
     const delta: EngineDelta = {
       wiped: j.wiped,
       removed: [...j.removed],
+      purged: j.purged,
       calendars,
       events: [...j.events]
         .filter((ev) => this.calendars.get(ev.cal.id) === ev.cal)
-        .map((ev) => eventRecord(ev)),
+        .map((ev) => eventRecord(ev, this.organizerCopy(ev))),
       epoch: this.epoch,
       lastUs: this.lastUs,
       directory: this.directoryRecord(),
@@ -562,10 +619,12 @@ export class CalendarEngine {
   }
 
   private journal?: Journal;
-  private readonly persistedLog = new Map<string, number>();
+  private organizerCopy(ev: Stored): Stored | undefined {
+    return ev.organizerCal === ev.cal.id ? undefined : this.calendars.get(ev.organizerCal)?.byId.get(ev.id);
+  }
 
-  private calendarRecord(c: CalendarState, withLog = true): CalendarRecord {
-    return { id: c.id, gen: c.gen, updatedMs: c.updatedMs, log: withLog ? [...c.log] : [] };
+  private calendarRecord(c: CalendarState): CalendarRecord {
+    return { id: c.id, gen: c.gen, updatedMs: c.updatedMs, seq: c.seq, purgedAt: c.purgedAt };
   }
 
   private directoryRecord(): EngineSnapshot['directory'] {
@@ -595,7 +654,7 @@ export class CalendarEngine {
     const queryHash = this.queryHash(params);
     let page: PageTokenPayload | undefined;
     if (params.pageToken !== undefined) page = this.decodePage(cal, params.pageToken, queryHash);
-    const snapshot = page ? page.s : cal.log.length;
+    const snapshot = page ? page.s : cal.seq;
     const items: EventResource[] = [];
     let next: { i: number; j: number } | undefined;
 
@@ -706,7 +765,7 @@ export class CalendarEngine {
         q: queryHash,
         i: from + max,
         j: 0,
-        s: cal.log.length,
+        s: cal.seq,
         e: this.epoch,
         g: cal.gen,
         t: this.options.now(),
@@ -1496,7 +1555,10 @@ export class CalendarEngine {
     const mine = Array.isArray(body.attendees)
       ? body.attendees.find((a: Attendee) => normalizeEmail(a.email ?? '') === me)
       : undefined;
-    if (body.reminders) copy.data.reminders = clone(body.reminders);
+    if (body.reminders) {
+      if (copy.shared) copy.ownReminders = clone(body.reminders);
+      else copy.data.reminders = clone(body.reminders);
+    }
     const org = this.calendars.get(copy.organizerCal)?.byId.get(copy.id);
     if (mine && org) {
       const target = (org.data.attendees ?? []).find((a) => normalizeEmail(a.email ?? '') === me);
@@ -1536,7 +1598,8 @@ export class CalendarEngine {
     if (org.status !== 'cancelled' || org.masterId) {
       for (const a of org.data.attendees ?? []) {
         const email = normalizeEmail(a.email ?? '');
-        if (!email || email === org.cal.id || a.resource || !this.options.isUser(email)) continue;
+        // Rooms get their copy too (fixtures §4.1 shows a room calendar's copy of the event).
+        if (!email || email === org.cal.id || !this.options.isUser(email)) continue;
         wanted.add(email);
       }
     }
@@ -1556,17 +1619,29 @@ export class CalendarEngine {
         continue;
       }
       if (copy?.removedByOwner && org.status !== 'cancelled') continue;
-      const reminders = copy?.data.reminders ?? { useDefault: true };
-      const data = clone(org.data);
-      data.reminders = reminders;
+      const reminders = copy ? remindersOf(copy) : { useDefault: true };
+      // Shared, not copied: the organizer's data object is replaced (never changed) by its next write.
+      const data = org.data;
       if (!copy) {
-        copy = { ...org, cal, data, us: 0, logPos: 0, index: cal.events.length, removedByOwner: false };
+        copy = {
+          ...org,
+          cal,
+          data,
+          shared: true,
+          ownReminders: reminders,
+          us: 0,
+          logPos: 0,
+          index: cal.events.length,
+          removedByOwner: false,
+        };
         cal.events.push(copy);
         cal.byId.set(copy.id, copy);
         if (copy.masterId) this.exceptionsOf(cal, copy.masterId).set(copy.origKey!, copy);
       } else {
         Object.assign(copy, {
           data,
+          shared: true,
+          ownReminders: reminders,
           status: org.status,
           startMs: org.startMs,
           endMs: org.endMs,
@@ -1684,13 +1759,17 @@ export class CalendarEngine {
 
   private normalizeAttendees(data: EventResource, organizerCal: string): void {
     if (!data.attendees) return;
+    const cap = this.options.maxAttendees;
+    if (data.attendees.length > cap) throw Errors.tooManyAttendees(cap);
     data.attendees = data.attendees.map((a) => {
       const out: Attendee = { ...a };
       delete out.self;
       if (out.email) out.email = normalizeEmail(out.email);
       if (out.email === organizerCal) out.organizer = true;
       else delete out.organizer;
-      if (!out.responseStatus) out.responseStatus = 'needsAction';
+      // The organizer has accepted their own event, and a room accepts a booking (fixtures §4.1).
+      if (!out.responseStatus)
+        out.responseStatus = out.organizer || out.resource ? 'accepted' : 'needsAction';
       return out;
     });
   }
@@ -1721,10 +1800,14 @@ export class CalendarEngine {
     // Re-materialise the data once per write through JSON: objects built up key by key (or that
     // went through `delete`) carry V8 slack and out-of-object property arrays, while JSON.parse
     // builds compact ones — this halves the memory per stored event (see README benchmark).
-    ev.data = JSON.parse(JSON.stringify(ev.data));
+    if (!ev.shared) ev.data = JSON.parse(JSON.stringify(ev.data));
     ev.us = us;
-    ev.cal.log.push(ev.id);
-    ev.logPos = ev.cal.log.length;
+    const cal = ev.cal;
+    cal.log.push(ev.id);
+    cal.logAt.push(++cal.seq);
+    ev.logPos = cal.seq;
+    if (cal.log.length > 2 * cal.byId.size + 1024) this.compactLog(cal);
+    this.maybePurge(cal);
     ev.cal.updatedMs = Math.floor(us / 1000);
     this.journal?.events.add(ev);
     this.notify(`events:${ev.cal.id}`);
@@ -1747,6 +1830,66 @@ export class CalendarEngine {
     if (!etagMatches(cond.ifMatch, current)) throw Errors.conditionNotMet();
   }
 
+  /** Drops change-log entries superseded by a later change of the same event (lossless for every token). */
+  private compactLog(cal: CalendarState): void {
+    let w = 0;
+    for (let r = 0; r < cal.log.length; r++) {
+      const ev = cal.byId.get(cal.log[r]);
+      if (!ev || ev.logPos !== cal.logAt[r]) continue;
+      cal.log[w] = cal.log[r];
+      cal.logAt[w] = cal.logAt[r];
+      w++;
+    }
+    cal.log.length = w;
+    cal.logAt.length = w;
+  }
+
+  private lastPurgeCheck = new WeakMap<CalendarState, number>();
+
+  /**
+   * With a token lifetime (`syncTokenMaxAgeMs`), deletions older than it are forgotten: every token
+   * that could still need them has expired (answers 410). Purged: deleted events and series (with
+   * their exceptions), orphaned exceptions and moved-away tombstones — never a cancelled occurrence
+   * of a live series (D1: clients keep those for the series' lifetime), nor the copy an attendee
+   * removed while the organizer's event lives (it must not come back on the organizer's next edit).
+   */
+  private maybePurge(cal: CalendarState): void {
+    const maxAge = this.options.syncTokenMaxAgeMs;
+    if (maxAge === undefined) return;
+    const now = this.options.now();
+    const last = this.lastPurgeCheck.get(cal) ?? 0;
+    if (now - last < Math.max(1000, maxAge / 10)) return;
+    this.lastPurgeCheck.set(cal, now);
+    const horizonUs = (now - maxAge) * 1000;
+    const doomed = new Set<Stored>();
+    for (const ev of cal.events) {
+      if (ev.status !== 'cancelled' || ev.us >= horizonUs) continue;
+      if (ev.masterId && !ev.orphan && !ev.movedAway) {
+        const master = cal.byId.get(ev.masterId);
+        if (master && master.status !== 'cancelled') continue;
+      }
+      if (ev.removedByOwner) {
+        const org = this.calendars.get(ev.organizerCal)?.byId.get(ev.id);
+        if (org && org.status !== 'cancelled') continue;
+      }
+      doomed.add(ev);
+      if (!ev.masterId) for (const exc of cal.exceptions.get(ev.id)?.values() ?? []) doomed.add(exc);
+    }
+    if (doomed.size === 0) return;
+    cal.events = cal.events.filter((ev) => !doomed.has(ev));
+    cal.events.forEach((ev, i) => {
+      ev.index = i;
+    });
+    for (const ev of doomed) {
+      cal.byId.delete(ev.id);
+      if (ev.masterId) cal.exceptions.get(ev.masterId)?.delete(ev.origKey!);
+      else cal.exceptions.delete(ev.id);
+      this.journal?.purged.push([cal.id, ev.id]);
+    }
+    cal.purgedAt = now;
+    this.compactLog(cal);
+  }
+
   // ---------------------------------------------------------------- internals: reads
 
   private listIncremental(cal: CalendarState, params: ListParams, max: number): EventsList {
@@ -1758,7 +1901,7 @@ export class CalendarEngine {
     this.checkFresh(cal, sync);
     const queryHash = this.queryHash(params);
     let from = sync.p;
-    let to = cal.log.length;
+    let to = cal.seq;
     let cursor = from;
     let j = 0;
     if (params.pageToken !== undefined) {
@@ -1774,18 +1917,19 @@ export class CalendarEngine {
     }
     const items: EventResource[] = [];
     let next: { i: number; j: number } | undefined;
-    for (; cursor < to; cursor++, j = 0) {
-      const ev = cal.byId.get(cal.log[cursor])!;
-      if (ev.logPos !== cursor + 1) continue; // a later change of the same event comes further on (or next time)
+    // `cursor`: changes at positions after it are still to be listed (`j` into the first of them).
+    let idx = firstAfter(cal.logAt, cursor);
+    if (idx < cal.logAt.length && cal.logAt[idx] !== cursor + 1) j = 0; // that entry was compacted away
+    for (; idx < cal.log.length && cal.logAt[idx] <= to; idx++, j = 0) {
+      const pos = cal.logAt[idx];
+      const ev = cal.byId.get(cal.log[idx]);
+      if (!ev || ev.logPos !== pos) continue; // a later change of the same event comes further on (or next time)
       const entries = this.incrementalEntries(ev, params);
       while (j < entries.length && items.length < max)
         items.push(this.renderEntry(entries[j++], params.showDeleted));
       if (items.length >= max) {
-        if (j >= entries.length) {
-          cursor++;
-          j = 0;
-        }
-        if (cursor < to) next = { i: cursor, j };
+        if (j < entries.length) next = { i: pos - 1, j };
+        else if (idx + 1 < cal.log.length && cal.logAt[idx + 1] <= to) next = { i: pos, j: 0 };
         break;
       }
     }
@@ -1994,6 +2138,7 @@ export class CalendarEngine {
       let v: unknown;
       if (k in computed) v = computed[k];
       else if (overrides && k in overrides) v = deepCopy(overrides[k]);
+      else if (k === 'reminders' && ev.shared) v = deepCopy(ev.ownReminders);
       else v = deepCopy(data[k]);
       if (v !== undefined) out[k] = v;
     }
@@ -2054,6 +2199,9 @@ export class CalendarEngine {
       gen: 0,
       updatedMs: this.options.now(),
       exceptions: new Map(),
+      logAt: [],
+      seq: 0,
+      purgedAt: 0,
     };
   }
 
@@ -2165,13 +2313,15 @@ export class CalendarEngine {
     if (t.e !== this.epoch || t.g !== cal.gen) throw Errors.fullSyncRequired();
     const maxAge = this.options.syncTokenMaxAgeMs;
     if (maxAge !== undefined && this.options.now() - t.t > maxAge) throw Errors.fullSyncRequired();
-    if (t.k === 's' && t.p > cal.log.length) throw Errors.fullSyncRequired();
+    if (t.k === 's' && t.p > cal.seq) throw Errors.fullSyncRequired();
   }
 
   private decodePage(cal: CalendarState, token: string, queryHash: string): PageTokenPayload {
     const page = this.tokens.decode(token);
     if (page?.k !== 'p' || page.c !== cal.id || page.q !== queryHash) throw Errors.invalidPageToken();
     if (page.e !== this.epoch || page.g !== cal.gen) throw Errors.fullSyncRequired();
+    // A purge removed events this page token may still have counted on.
+    if (page.t < cal.purgedAt) throw Errors.fullSyncRequired();
     return page;
   }
 
@@ -2293,7 +2443,7 @@ function itemsLast(list: EventsList): EventsList {
 
 /** Collection etag: an opaque 16-character `p3…` string that changes with the calendar (fixtures §6). */
 function collectionEtag(cal: CalendarState): string {
-  const n = (cal.log.length * 2654435761 + cal.gen) >>> 0;
+  const n = (cal.seq * 2654435761 + cal.gen) >>> 0;
   return `"p3${n.toString(32).padStart(14, '0').slice(-14)}"`;
 }
 
@@ -2339,17 +2489,23 @@ interface Journal {
   events: Set<Stored>;
   calendars: Set<string>;
   removed: Set<string>;
+  /** [calendar id, event id] of purged tombstones */
+  purged: [string, string][];
 }
 
 function newJournal(wiped: boolean): Journal {
-  return { wiped, events: new Set(), calendars: new Set(), removed: new Set() };
+  return { wiped, events: new Set(), calendars: new Set(), removed: new Set(), purged: [] };
 }
 
 /** One stored event as a plain record (derived fields — times, parsed rule — are recomputed on import). */
 export interface EventRecord {
   cal: string;
   id: string;
-  data: EventResource;
+  /** absent for a copy that shares its organizer's data (`shared`) */
+  data?: EventResource;
+  shared?: boolean;
+  /** a copy's own reminders */
+  reminders?: unknown;
   status: string;
   us: number;
   createdMs: number;
@@ -2362,11 +2518,13 @@ export interface EventRecord {
   movedAway?: boolean;
 }
 
+/** A calendar's counters; its change log is rebuilt from the events' positions (`logPos`). */
 export interface CalendarRecord {
   id: string;
   gen: number;
   updatedMs: number;
-  log: string[];
+  seq: number;
+  purgedAt: number;
 }
 
 export interface EngineSnapshot {
@@ -2386,7 +2544,8 @@ export interface EngineSnapshot {
 export interface EngineDelta {
   wiped: boolean;
   removed: string[];
-  calendars: (CalendarRecord & { logFrom: number; logTail: string[] })[];
+  purged: [string, string][];
+  calendars: CalendarRecord[];
   events: EventRecord[];
   epoch: number;
   lastUs: number;
@@ -2394,11 +2553,12 @@ export interface EngineDelta {
   channels: Channel[];
 }
 
-function eventRecord(ev: Stored): EventRecord {
+function eventRecord(ev: Stored, org?: Stored): EventRecord {
+  const sharing = ev.shared && org?.data === ev.data;
   const r: EventRecord = {
     cal: ev.cal.id,
     id: ev.id,
-    data: ev.data,
+    data: sharing ? undefined : ev.data,
     status: ev.status,
     us: ev.us,
     createdMs: ev.createdMs,
@@ -2410,5 +2570,25 @@ function eventRecord(ev: Stored): EventRecord {
   if (ev.orphan) r.orphan = true;
   if (ev.removedByOwner) r.removedByOwner = true;
   if (ev.movedAway) r.movedAway = true;
+  // A shared copy is stored as a reference to its organizer's data: O(attendees) on disk too.
+  if (sharing) r.shared = true;
+  if (ev.shared) r.reminders = ev.ownReminders;
   return r;
+}
+
+/** The index of the first element of a sorted array that is greater than `value`. */
+function firstAfter(sorted: number[], value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] <= value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** A copy's own reminders (a shared attendee copy keeps them apart from the organizer's data). */
+function remindersOf(ev: Stored): unknown {
+  return ev.shared ? ev.ownReminders : (ev.data.reminders ?? { useDefault: true });
 }

@@ -117,6 +117,15 @@ export const Errors = {
   /** acl changes to the calendar owner's own rule (reason as Google names it; wording unconfirmed). */
   cannotChangeOwnAcl: () =>
     err(400, 'calendar', 'cannotChangeOwnAcl', 'Cannot change your own access level.'),
+  /**
+   * More guests than an event may have. The limit is a switch (default 1000); Google's exact body for
+   * this case is not in its documentation, so the reason and wording here are the emulator's own.
+   */
+  tooManyAttendees: (cap: number) =>
+    err(400, 'calendar', 'tooManyAttendees', `An event can have at most ${cap} guests.`, [
+      'body',
+      'attendees',
+    ]),
   /** A watch with a channel id already in use (reason as Google names it). */
   channelIdNotUnique: (id: string) => err(400, 'push', 'channelIdNotUnique', `Channel id ${id} not unique`),
   /** A route of the 38 v3 methods the emulator does not serve: distinct from a 404 for a wrong id. */

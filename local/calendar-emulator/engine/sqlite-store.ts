@@ -2,8 +2,9 @@
  * `--db <file>`: the engine's state in SQLite (better-sqlite3, as the conference server uses), so a
  * restart keeps events, change logs, calendars, ACLs, calendar lists, channels and the token secret —
  * and with them every sync token issued before the restart. Writes are incremental: after each API
- * call (engine.onChange) the engine's delta — the touched events and the new change-log entries — is
- * written in one transaction, so a write costs O(changes), not O(state). Kept out of the engine's
+ * call (engine.onChange) the engine's delta — the touched events with their change-log positions and
+ * the calendars' counters — is written in one transaction, so a write costs O(changes), not O(state).
+ * The change log itself needs no table: it is each event's latest change, rebuilt on load. Kept out of the engine's
  * index so that in-process users never load the native module.
  */
 import Database from 'better-sqlite3';
@@ -11,8 +12,8 @@ import type { CalendarEngine, EngineDelta, EngineSnapshot } from './engine';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS calendars (id TEXT PRIMARY KEY, gen INTEGER NOT NULL, updated_ms INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS log (cal TEXT NOT NULL, pos INTEGER NOT NULL, event_id TEXT NOT NULL, PRIMARY KEY (cal, pos));
+CREATE TABLE IF NOT EXISTS calendars (id TEXT PRIMARY KEY, gen INTEGER NOT NULL, updated_ms INTEGER NOT NULL,
+  seq INTEGER NOT NULL, purged_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS events (cal TEXT NOT NULL, id TEXT NOT NULL, record TEXT NOT NULL, PRIMARY KEY (cal, id));
 `;
 
@@ -50,17 +51,14 @@ export class SqliteStore {
   private load(): EngineSnapshot | undefined {
     const epoch = this.getMeta('epoch');
     if (epoch === undefined) return undefined;
-    const calendars = (this.db.prepare('SELECT id, gen, updated_ms FROM calendars').all() as any[]).map(
-      (c) => ({
-        id: c.id as string,
-        gen: c.gen as number,
-        updatedMs: c.updated_ms as number,
-        log: this.db
-          .prepare('SELECT event_id FROM log WHERE cal = ? ORDER BY pos')
-          .pluck()
-          .all(c.id) as string[],
-      }),
-    );
+    const rows = this.db.prepare('SELECT id, gen, updated_ms, seq, purged_at FROM calendars').all() as any[];
+    const calendars = rows.map((c) => ({
+      id: c.id as string,
+      gen: c.gen as number,
+      updatedMs: c.updated_ms as number,
+      seq: c.seq as number,
+      purgedAt: c.purged_at as number,
+    }));
     const events = (
       this.db.prepare('SELECT record FROM events ORDER BY rowid').pluck().all() as string[]
     ).map((r) => JSON.parse(r));
@@ -78,21 +76,18 @@ export class SqliteStore {
 
   private write(delta: EngineDelta): void {
     const tx = this.db.transaction(() => {
-      if (delta.wiped) this.db.exec('DELETE FROM calendars; DELETE FROM log; DELETE FROM events;');
+      if (delta.wiped) this.db.exec('DELETE FROM calendars; DELETE FROM events;');
       for (const id of delta.removed) {
-        for (const t of ['calendars WHERE id', 'log WHERE cal', 'events WHERE cal'])
-          this.db.prepare(`DELETE FROM ${t} = ?`).run(id);
+        this.db.prepare('DELETE FROM calendars WHERE id = ?').run(id);
+        this.db.prepare('DELETE FROM events WHERE cal = ?').run(id);
       }
+      const dropEvent = this.db.prepare('DELETE FROM events WHERE cal = ? AND id = ?');
+      for (const [cal, id] of delta.purged) dropEvent.run(cal, id);
       const upCal = this.db.prepare(
-        'INSERT INTO calendars (id, gen, updated_ms) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET gen = excluded.gen, updated_ms = excluded.updated_ms',
+        `INSERT INTO calendars (id, gen, updated_ms, seq, purged_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE
+         SET gen = excluded.gen, updated_ms = excluded.updated_ms, seq = excluded.seq, purged_at = excluded.purged_at`,
       );
-      const addLog = this.db.prepare('INSERT OR REPLACE INTO log (cal, pos, event_id) VALUES (?, ?, ?)');
-      const dropLog = this.db.prepare('DELETE FROM log WHERE cal = ? AND pos >= ?');
-      for (const c of delta.calendars) {
-        upCal.run(c.id, c.gen, c.updatedMs);
-        dropLog.run(c.id, c.logFrom);
-        for (let i = 0; i < c.logTail.length; i++) addLog.run(c.id, c.logFrom + i, c.logTail[i]);
-      }
+      for (const c of delta.calendars) upCal.run(c.id, c.gen, c.updatedMs, c.seq, c.purgedAt);
       const upEvent = this.db.prepare(
         'INSERT INTO events (cal, id, record) VALUES (?, ?, ?) ON CONFLICT(cal, id) DO UPDATE SET record = excluded.record',
       );

@@ -122,7 +122,7 @@ export interface EngineOptions {
   updatedMinHorizonMs?: number;
   /** Time zone of every calendar (Events.timeZone, all-day boundaries, zone-less inputs). Default 'UTC'. */
   defaultTimeZone?: string;
-  /** Which attendee addresses are emulator users that get their own copy. Default: every address not marked `resource`. */
+  /** Which attendee addresses are emulator users that get their own copy (rooms included). Default: every address. */
   isUser?: (email: string) => boolean;
   /** Most instances a series expands to when listed with singleEvents or via instances. Default 730. */
   maxInstancesPerSeries?: number;
@@ -134,6 +134,8 @@ export interface EngineOptions {
    * of every calendar (the behaviour before ACLs existed).
    */
   enforceAcl?: boolean;
+  /** Most attendees an event may have; more is a 400 (see Errors.tooManyAttendees). Default 1000. */
+  maxAttendees?: number;
 }
 
 /** Paging and sync parameters of acl.list / calendarList.list. */
