@@ -300,6 +300,32 @@ describe('CardService', () => {
   });
 });
 
+describe('Utilities', () => {
+  it("gives the reference's documented results: signed digests, base64 (web-safe keeps padding), Java date patterns", () => {
+    const { runtime } = runtimeFor(`
+      function utils() {
+        return {
+          md5: Utilities.computeDigest(Utilities.DigestAlgorithm.MD5, 'input to hash'),
+          b64: Utilities.base64Encode('A string here'),
+          webSafe: Utilities.base64EncodeWebSafe('Google グループ'),
+          decoded: Utilities.base64Decode('QSBzdHJpbmcgaGVyZQ==').length,
+          date: Utilities.formatDate(new Date(Date.UTC(2026, 0, 5, 7, 8, 9)), 'GMT', "yyyy-MM-dd'T'HH:mm:ss'Z'"),
+          paris: Utilities.formatDate(new Date(Date.UTC(2026, 0, 5, 7, 8, 9)), 'Europe/Paris', 'EEE d MMM yyyy HH:mm'),
+        };
+      }
+      function tooLong() { Utilities.sleep(300001); }`);
+    expect(runtime.call(ALICE, 'utils')).toEqual({
+      md5: [-16, -20, -112, 64, -50, -47, -118, 102, -113, 70, -112, 94, -34, -49, 117, -103],
+      b64: 'QSBzdHJpbmcgaGVyZQ==',
+      webSafe: 'R29vZ2xlIOOCsOODq-ODvOODlw==',
+      decoded: 13,
+      date: '2026-01-05T07:08:09Z',
+      paris: 'Mon 5 Jan 2026 08:08',
+    });
+    expect(thrown(() => runtime.call(ALICE, 'tooLong')).message).toMatch(/300000.*placeholder/);
+  });
+});
+
 describe('CacheService', () => {
   it('expires values on the runtime clock and keeps the documented limits', () => {
     const { runtime, clock } = runtimeFor(`
