@@ -115,6 +115,13 @@ async function main(): Promise<void> {
   buildIfStale();
   const apiKey = process.env.CONFERENCE_API_KEY || `sk_local_${randomBytes(12).toString('hex')}`;
   let live = false;
+  // A signal during start-up (children half started) is honoured once start-up is over, so nothing is orphaned.
+  let signalled = false;
+  let stop: (code: number) => Promise<void> = async () => {
+    signalled = true;
+  };
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
   const playground = await Playground.start({
     stateDir: options.stateDir,
     fresh: options.fresh,
@@ -129,15 +136,14 @@ async function main(): Promise<void> {
     conferenceBaseUrl: playground.conferenceBaseUrl,
   }));
   let stopping = false;
-  const stop = async (code: number) => {
+  stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
     await page.close().catch(() => undefined);
     await playground.stop();
     process.exit(code);
   };
-  process.on('SIGINT', () => void stop(0));
-  process.on('SIGTERM', () => void stop(0));
+  if (signalled) return stop(0);
   try {
     await page.listen({ host: '127.0.0.1', port: options.port });
   } catch (e) {
