@@ -7,9 +7,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { distIsStale } from './build';
 import { playDemo } from './demo';
 import { type LogEntry, Playground } from './playground';
 import { REPO_ROOT } from './processes';
@@ -65,26 +65,8 @@ function parse() {
   }
 }
 
-/** Newest modification time under `path` (a file or a folder). */
-function newest(path: string): number {
-  if (!existsSync(path)) return 0;
-  const s = statSync(path);
-  if (!s.isDirectory()) return s.mtimeMs;
-  return Math.max(0, ...readdirSync(path).map((f) => newest(join(path, f))));
-}
-
-/** dist/ is stale when a source of the bundle is newer than dist/Code.js (or dist/ is missing). */
 function buildIfStale(): void {
-  const built = Math.min(
-    newest(join(REPO_ROOT, 'dist/Code.js')),
-    newest(join(REPO_ROOT, 'dist/appsscript.json')),
-  );
-  const sources = Math.max(
-    ...['src', 'contracts', 'appsscript.json', 'rollup.config.js', 'package.json'].map((p) =>
-      newest(join(REPO_ROOT, p)),
-    ),
-  );
-  if (built > 0 && built >= sources) return;
+  if (!distIsStale(REPO_ROOT)) return;
   process.stderr.write('dist/ is stale: npm run build\n');
   // Build output goes to stderr: stdout carries only the contract's lines, the log and the table.
   const result = spawnSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: ['ignore', 2, 2] });
