@@ -321,3 +321,43 @@ describe('onHomepage', () => {
     expect(JSON.stringify(texts)).not.toContain(API_KEY);
   });
 });
+
+describe('a full property store at the hourly sweep', () => {
+  it('loses no change: the sweep finishes, the token stays, the card warns, and the change lands once there is room', () => {
+    const { app, api, calendar, userProperties } = setup();
+    const data = app.createConference({ eventData: { calendarId: CAL, eventId: 'ev1' } });
+    calendar.put(CAL, calendarEvent(data.conferenceId, 'Planning'));
+    app.syncEvents({ calendarId: CAL });
+    const tokenBefore = new UserState(userProperties.getProperties()).peek(CAL).token;
+
+    // Another part of the script fills the store to within a hundred bytes of its 500 KB.
+    const used = Object.entries(userProperties.getProperties()).reduce(
+      (n, [k, v]) => n + k.length + v.length,
+      0,
+    );
+    let room = 500 * 1024 - used - 100;
+    for (let n = 0; room > 0; n++) {
+      const size = Math.min(7900, room);
+      userProperties.setProperty(`filler-${n}`, 'x'.repeat(size));
+      room -= size + `filler-${n}`.length;
+    }
+    // The provider refuses the next PATCH: the failure the run must record no longer fits.
+    api.failNext(httpResponse(400, { error: { code: 'INVALID_ARGUMENT', message: 'refused once' } }));
+    calendar.put(CAL, calendarEvent(data.conferenceId, 'Planning (moved)'));
+
+    expect(() => app.sweepCalendars()).not.toThrow();
+
+    expect(new UserState(userProperties.getProperties()).peek(CAL).token).toBe(tokenBefore);
+    const card = cardTexts(app.onHomepage({})).flat().join('\n');
+    expect(card).toMatch(/State store: 100 % full/);
+    expect(card).toContain('could not save its state (store full)');
+
+    // Room again: the next sweep lists the same change and it lands.
+    for (const key of userProperties.getKeys().filter((k: string) => k.startsWith('filler-')))
+      userProperties.deleteProperty(key);
+    app.sweepCalendars();
+    expect(api.conferences.get(data.conferenceId)?.title).toBe('Planning (moved)');
+    expect(new UserState(userProperties.getProperties()).peek(CAL).token).not.toBe(tokenBefore);
+    expect(cardTexts(app.onHomepage({})).flat().join('\n')).not.toContain('store full');
+  });
+});
