@@ -69,6 +69,10 @@ export interface AppsScriptEventsFull extends AppsScriptEvents {
     destination: string,
     optionalArgs?: WriteParams & PartialResponse,
   ): EventResource;
+  /** `Calendar.Events.import(resource, calendarId, optionalArgs)` */
+  import(resource: object, calendarId: string, optionalArgs?: WriteParams & PartialResponse): EventResource;
+  /** `Calendar.Events.quickAdd(calendarId, text, optionalArgs)` */
+  quickAdd(calendarId: string, text: string, optionalArgs?: WriteParams & PartialResponse): EventResource;
 }
 
 /** Google's standard `fields` parameter, accepted by every method that returns a resource. */
@@ -131,5 +135,9 @@ export function appsScriptEvents(engine: CalendarEngine, user: string): AppsScri
       masked('instances', args, EVENTS_SHAPE, (rest) => engine.instances(user, calendarId, eventId, rest)),
     move: (calendarId, eventId, destination, args = {}) =>
       masked('move', args, EVENT_SHAPE, (rest) => engine.move(user, calendarId, eventId, destination, rest)),
+    import: (resource, calendarId, args = {}) =>
+      masked('import', args, EVENT_SHAPE, (rest) => engine.importEvent(user, calendarId, resource, rest)),
+    quickAdd: (calendarId, text, args = {}) =>
+      masked('quickAdd', args, EVENT_SHAPE, (rest) => engine.quickAdd(user, calendarId, text, rest)),
   };
 }

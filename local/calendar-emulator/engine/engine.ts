@@ -12,6 +12,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { type AclRule, type CalendarMeta, Directory, type ListEntry, RANK, type Role } from './directory';
 import { Errors, GoogleApiError, toAppsScriptError } from './errors';
+import { parseQuickAdd } from './quick-add';
 import {
   continueRecurrence,
   expand,
@@ -22,6 +23,7 @@ import {
 } from './recurrence';
 import { colors, settings } from './static';
 import {
+  base32hex,
   dateSuffix,
   eventEtag,
   formatCreated,
@@ -55,7 +57,7 @@ import type {
   ListParams,
   WriteParams,
 } from './types';
-import { checkEventTypes, normalizeWhen, validateConferenceData } from './validate';
+import { checkEventTypes, checkReminders, normalizeWhen, validateConferenceData } from './validate';
 
 /** One calendar's copy of one event (a single event, a series master, or a series exception). */
 interface Stored {
@@ -93,6 +95,8 @@ interface Stored {
    */
   shared?: boolean;
   ownReminders?: unknown;
+  /** made by events.import: a private copy, no invitations */
+  imported?: boolean;
 }
 
 interface CalendarState {
@@ -162,7 +166,11 @@ const KEY_ORDER = [
   'reminders',
   'source',
   'attachments',
+  'birthdayProperties',
   'eventType',
+  'focusTimeProperties',
+  'outOfOfficeProperties',
+  'workingLocationProperties',
 ];
 
 const KEY_SET = new Set(KEY_ORDER);
@@ -194,6 +202,11 @@ const WRITABLE = [
   'eventType',
   'sequence',
   'status',
+  // The properties of the other event types are kept as given (Events resource).
+  'outOfOfficeProperties',
+  'focusTimeProperties',
+  'workingLocationProperties',
+  'birthdayProperties',
 ];
 
 /** Parameters that may not accompany a syncToken (calendar-api.md §1.1). */
@@ -523,6 +536,7 @@ export class CalendarEngine {
         orphan: r.orphan,
         removedByOwner: r.removedByOwner,
         movedAway: r.movedAway,
+        imported: r.imported,
       };
       cal.events.push(ev);
       cal.byId.set(ev.id, ev);
@@ -786,6 +800,7 @@ export class CalendarEngine {
     body: unknown,
     params: WriteParams,
     forcedId?: string,
+    imported?: { organizer?: { email?: string; displayName?: string } },
   ): EventResource {
     checkEventTypes(body);
     const cal = this.writing(actor, calendarId);
@@ -807,6 +822,7 @@ export class CalendarEngine {
     data.iCalUID = typeof body.iCalUID === 'string' && body.iCalUID ? body.iCalUID : `${id}@google.com`;
     data.sequence = typeof body.sequence === 'number' ? body.sequence : 0;
     if (!data.reminders) data.reminders = { useDefault: true };
+    checkReminders(data.reminders);
     if (!data.eventType) data.eventType = 'default';
     this.applyConferenceData(data, body, params, undefined);
     const now = this.options.now();
@@ -830,9 +846,68 @@ export class CalendarEngine {
     this.computeTiming(ev);
     cal.events.push(ev);
     cal.byId.set(id, ev);
+    if (imported) {
+      ev.imported = true;
+      if (imported.organizer?.email)
+        data.organizer = { ...imported.organizer, email: normalizeEmail(imported.organizer.email) };
+    }
     this.touch(ev);
     this.propagate(ev);
     return this.render(ev, true, true);
+  }
+
+  /**
+   * events.import: a private copy of an event from elsewhere. The foreign iCalUID (required) and
+   * organizer are kept, no invitations go out (no attendee copies), and importing the same iCalUID
+   * again updates that copy. Ids are `_` + base32hex(iCalUID), as Google's ids of invited or imported
+   * events are (fixtures §6), unless the body gives a valid id. Only default events (reference).
+   */
+  importEvent(actor: string, calendarId: string, body: unknown, params: WriteParams = {}): EventResource {
+    checkEventTypes(body);
+    const cal = this.writing(actor, calendarId);
+    const uid = body.iCalUID;
+    if (typeof uid !== 'string' || uid === '') throw Errors.required('Missing iCalUID.');
+    const type = body.eventType ?? 'default';
+    if (type !== 'default') throw Errors.eventTypeRestriction(`Events of type ${type} cannot be imported.`);
+    const organizer = isObject(body.organizer) ? body.organizer : undefined;
+    const existing = cal.events.find((ev) => !ev.masterId && ev.imported && ev.data.iCalUID === uid);
+    if (existing) {
+      const out = this.write(actor, cal.id, existing.id, body, params, {}, 'update');
+      if (organizer?.email) {
+        existing.data = {
+          ...existing.data,
+          organizer: { ...organizer, email: normalizeEmail(organizer.email) },
+        };
+        this.touch(existing);
+        return this.render(existing, true, true);
+      }
+      return out;
+    }
+    let id: string;
+    if (body.id !== undefined && body.id !== null) {
+      if (!isValidClientId(body.id)) throw Errors.invalid('Invalid resource id value.', 'id');
+      id = body.id;
+    } else id = `_${base32hex(Buffer.from(uid, 'utf8')).slice(0, 1000)}`;
+    if (cal.byId.has(id)) throw Errors.duplicate();
+    return this.doInsert(actor, cal.id, body, params, id, { organizer });
+  }
+
+  /**
+   * events.quickAdd: an event from one line of text, with a minimal parser of what Google's example
+   * shows ("Appointment at Somewhere on June 3rd 10am-10:25am"): a date (2025-06-03, June 3rd
+   * [2026], today, tomorrow), a time or a time range (10am, 10:30, 10am-10:25am), a location after
+   * "at", and the rest as the title. No time: an all-day event; no end: one hour; no date: today.
+   */
+  quickAdd(
+    actor: string,
+    calendarId: string,
+    text: string | undefined,
+    params: WriteParams = {},
+  ): EventResource {
+    if (typeof text !== 'string' || text.trim() === '') throw Errors.requiredParameter('text');
+    const cal = this.writing(actor, calendarId);
+    const body = parseQuickAdd(text, this.tzOf(cal.id), this.options.now());
+    return this.doInsert(actor, cal.id, body, params);
   }
 
   update(
@@ -1486,6 +1561,10 @@ export class CalendarEngine {
     } else if (kind === 'update') newStatus = 'confirmed';
     if (ev.masterId) delete next.recurrence;
     if (typeof body.sequence !== 'number') next.sequence = prev.sequence ?? 0;
+    // A lower sequence than the stored one is refused (fixtures §5.2: "Invalid sequence value.").
+    else if (body.sequence < (prev.sequence ?? 0))
+      throw Errors.invalid('Invalid sequence value.', 'sequence');
+    checkReminders(next.reminders);
     this.applyConferenceData(next, body, params, prev, kind);
     this.normalizeAttendees(next, cal.id);
     const oldRec = ev.rec;
@@ -1552,6 +1631,14 @@ export class CalendarEngine {
   /** A non-organizer's write only carries their own RSVP (and their own reminders) back to the organizer. */
   private attendeeWrite(copy: Stored, body: Record<string, any>): EventResource {
     const me = copy.cal.id;
+    // Shared extended properties belong to the organizer (fixtures §5.1: 403 forbiddenForNonOrganizer).
+    const shared = body.extendedProperties?.shared;
+    if (shared !== undefined && shared !== null) {
+      const current =
+        (copy.data.extendedProperties as { shared?: Record<string, string> } | undefined)?.shared ?? {};
+      if (Object.entries(shared).some(([k, v]) => current[k] !== v)) throw Errors.forbiddenForNonOrganizer();
+    }
+    checkReminders(body.reminders);
     const mine = Array.isArray(body.attendees)
       ? body.attendees.find((a: Attendee) => normalizeEmail(a.email ?? '') === me)
       : undefined;
@@ -1593,7 +1680,7 @@ export class CalendarEngine {
 
   /** Pushes the organizer's copy to every attendee who is an emulator user; removed attendees' copies are cancelled. */
   private propagate(org: Stored): void {
-    if (org.organizerCal !== org.cal.id) return;
+    if (org.organizerCal !== org.cal.id || org.imported) return;
     const wanted = new Set<string>();
     if (org.status !== 'cancelled' || org.masterId) {
       for (const a of org.data.attendees ?? []) {
@@ -2504,6 +2591,7 @@ export interface EventRecord {
   /** absent for a copy that shares its organizer's data (`shared`) */
   data?: EventResource;
   shared?: boolean;
+  imported?: boolean;
   /** a copy's own reminders */
   reminders?: unknown;
   status: string;
@@ -2570,6 +2658,7 @@ function eventRecord(ev: Stored, org?: Stored): EventRecord {
   if (ev.orphan) r.orphan = true;
   if (ev.removedByOwner) r.removedByOwner = true;
   if (ev.movedAway) r.movedAway = true;
+  if (ev.imported) r.imported = true;
   // A shared copy is stored as a reference to its organizer's data: O(attendees) on disk too.
   if (sharing) r.shared = true;
   if (ev.shared) r.reminders = ev.ownReminders;

@@ -88,6 +88,10 @@ const eventSchema = {
     source: { type: ['object', 'null'], properties: { url: str, title: str } },
     attachments: { type: ['array', 'null'], items: { type: 'object' } },
     conferenceData: { type: ['object', 'null'] },
+    outOfOfficeProperties: { type: ['object', 'null'] },
+    focusTimeProperties: { type: ['object', 'null'] },
+    workingLocationProperties: { type: ['object', 'null'] },
+    birthdayProperties: { type: ['object', 'null'] },
   },
 };
 
@@ -110,6 +114,28 @@ export function checkEventTypes(body: unknown): asserts body is Record<string, a
   if (!validateSchema(body)) {
     const field = fieldOf(validateSchema.errors![0]);
     throw Errors.invalid(`Invalid value for: ${field}`, field);
+  }
+}
+
+/**
+ * Reminder rules Google enforces: `useDefault: true` together with overrides is a 400
+ * cannotUseDefaultRemindersAndSpecifyOverride (Events resource: "overrides … if not using the
+ * default reminders"); at most 5 overrides.
+ */
+export function checkReminders(reminders: unknown): void {
+  if (!reminders || typeof reminders !== 'object') return;
+  const r = reminders as { useDefault?: unknown; overrides?: unknown[] };
+  if (r.useDefault === true && Array.isArray(r.overrides) && r.overrides.length > 0) {
+    const e = Errors.invalid('Cannot specify both default reminders and overrides at the same time.');
+    e.errors[0].domain = 'calendar';
+    e.errors[0].reason = 'cannotUseDefaultRemindersAndSpecifyOverride';
+    throw e;
+  }
+  if (Array.isArray(r.overrides) && r.overrides.length > 5) {
+    const e = Errors.invalid('The maximum number of override reminders is 5.');
+    e.errors[0].domain = 'calendar';
+    e.errors[0].reason = 'tooManyReminders';
+    throw e;
   }
 }
 

@@ -233,6 +233,11 @@ export function buildServer(
       watch(req, 'acl', req.params.calendarId, `calendars/${encodeURIComponent(req.params.calendarId)}/acl`),
     'calendarList.watch': (req) => watch(req, 'calendarList', undefined, 'users/me/calendarList'),
     'settings.watch': (req) => watch(req, 'settings', undefined, 'users/me/settings'),
+    'events.import': (req, _r, q) => engine.importEvent(bearer(req), req.params.calendarId, req.body, q),
+    'events.quickAdd': (req, _r, q) => {
+      const { text, ...rest } = q;
+      return engine.quickAdd(bearer(req), req.params.calendarId, text, rest);
+    },
     'colors.get': (req) => {
       bearer(req);
       return engine.getColors();
