@@ -27,7 +27,7 @@ import { UserPropertiesPort, UserPropertiesRerunRequests } from './platform/stat
 import { buildStatusCard, collectStatus } from './platform/statusCard';
 import { ensureEventUpdatedTrigger, ensureHourlySweepTrigger } from './platform/triggers';
 import { UrlFetchHttpTransport } from './platform/urlFetchTransport';
-import { API_KEY_PROPERTY, type ProviderConfig, readProviderConfig } from './provider/config';
+import { API_KEY_PROPERTY, type ProviderConfig, readProviderConfig, readWaveWidth } from './provider/config';
 import { ReferenceConferenceProvider } from './provider/referenceProvider';
 
 /** How long a triggered sync waits for this user's running sync before handing its request over to it. */
@@ -211,8 +211,10 @@ function runSync(
     const ports = buildPorts(log, script);
     // The state is read under the lock, after the change that asked for it (a record that createConference wrote
     // meanwhile must be seen, or the saved event would look foreign).
+    const waveWidth = readWaveWidth((name) => script[name] ?? null);
+    const syncOptions = waveWidth === undefined ? undefined : { waveWidth };
     const outcome = runSerializedSync(lock, ports.state, reruns, calendarId, options, (id, state, serves) => {
-      const report = syncCalendar(ports, id, undefined, { state, serves });
+      const report = syncCalendar(ports, id, syncOptions, { state, serves });
       log.info('syncEvents: report', { ...report });
       return report;
     });

@@ -221,9 +221,10 @@ export class UserState {
   commit(port: PropertyStorePort): void {
     const values = this.changes();
     if (Object.keys(values).length === 0) return;
-    if (!this.fits()) {
+    const bytes = this.bytes(values);
+    if (bytes > STORE_LIMIT_BYTES) {
       throw new StateStoreFullError(
-        `the state needs ${this.bytes()} bytes, more than the ${STORE_LIMIT_BYTES} the property store holds`,
+        `the state needs ${bytes} bytes, more than the ${STORE_LIMIT_BYTES} the property store holds`,
       );
     }
     port.writeAll(values);
@@ -235,11 +236,14 @@ export class UserState {
     this.fullDirty = false;
   }
 
-  private bytes(): number {
+  /** The store's size once `changes` (by default, this state's changes) are written. */
+  private bytes(changes: Record<string, string> = this.changes()): number {
     let total = this.otherBytes;
-    const written = new Map(this.stored);
-    for (const [key, value] of Object.entries(this.changes())) written.set(key, value);
-    for (const [key, value] of written) {
+    for (const [key, value] of this.stored) {
+      if (key in changes || value === '') continue;
+      total += utf8Length(key) + utf8Length(value);
+    }
+    for (const [key, value] of Object.entries(changes)) {
       if (key === FULL_KEY || value === '') continue;
       total += utf8Length(key) + utf8Length(value);
     }

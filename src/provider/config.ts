@@ -110,3 +110,24 @@ export function parseApiKey(raw: string | null | undefined): string {
   }
   return value;
 }
+
+export const WAVE_WIDTH_PROPERTY = 'CONFERENCE_SYNC_WAVE_WIDTH';
+/** UrlFetchApp.fetchAll has no documented cap; 100 parallel requests is as far as the add-on goes. */
+export const MAX_WAVE_WIDTH = 100;
+
+/**
+ * Optional tuning: how many provider requests one wave sends in parallel (default 50). A provider with a low rate
+ * limit may want fewer. Anything but a whole number from 1 to MAX_WAVE_WIDTH is refused, naming the property.
+ */
+export function readWaveWidth(read: PropertyReader): number | undefined {
+  const raw = read(WAVE_WIDTH_PROPERTY);
+  if (raw === null || raw === undefined || raw.trim() === '') return undefined;
+  const value = raw.trim();
+  if (!/^\d{1,3}$/.test(value) || Number(value) < 1 || Number(value) > MAX_WAVE_WIDTH) {
+    throw new ProviderConfigError(
+      WAVE_WIDTH_PROPERTY,
+      `Script Property ${WAVE_WIDTH_PROPERTY} must be a whole number from 1 to ${MAX_WAVE_WIDTH} (requests sent in parallel); leave it unset for 50.`,
+    );
+  }
+  return Number(value);
+}

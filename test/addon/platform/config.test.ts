@@ -3,7 +3,13 @@
  * being required, and error messages that name the property without ever showing the key.
  */
 import { ProviderConfigError } from '../../../src/core/errors';
-import { allowlistCovers, parseBaseUrl, readProviderConfig } from '../../../src/provider/config';
+import {
+  allowlistCovers,
+  parseBaseUrl,
+  readProviderConfig,
+  readWaveWidth,
+  WAVE_WIDTH_PROPERTY,
+} from '../../../src/provider/config';
 import { thrownBy } from './stubs';
 
 const KEY = 'sk_live_0123456789abcdef';
@@ -122,5 +128,27 @@ describe('the URL allowlist the add-on was built with', () => {
     ['https://*.example.com/api/', 'https://eu.example.com/other/', false],
   ])('%s covers %s: %s', (entry, url, covered) => {
     expect(allowlistCovers(entry, url)).toBe(covered);
+  });
+});
+
+describe('CONFERENCE_SYNC_WAVE_WIDTH', () => {
+  const read = (value: string | null) => (name: string) => (name === WAVE_WIDTH_PROPERTY ? value : null);
+
+  it('is optional: unset or empty leaves the default', () => {
+    expect(readWaveWidth(read(null))).toBeUndefined();
+    expect(readWaveWidth(read('  '))).toBeUndefined();
+  });
+
+  it('takes a whole number from 1 to 100', () => {
+    expect(readWaveWidth(read('1'))).toBe(1);
+    expect(readWaveWidth(read(' 20 '))).toBe(20);
+    expect(readWaveWidth(read('100'))).toBe(100);
+  });
+
+  it.each(['0', '101', '2.5', '-3', 'fifty', '1e2'])('refuses %s, naming the property', (value) => {
+    expect(() => readWaveWidth(read(value))).toThrow(ProviderConfigError);
+    expect(() => readWaveWidth(read(value))).toThrow(
+      /CONFERENCE_SYNC_WAVE_WIDTH must be a whole number from 1 to 100/,
+    );
   });
 });
