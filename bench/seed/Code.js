@@ -5,32 +5,34 @@
  * title and times, with no change detection and no records. Only the sample's crash on events without
  * conferenceData (defect B1) is guarded, so that it runs at all.
  */
-var SOLUTION_NAME = 'Conference Sync';
+const SOLUTION_NAME = 'Conference Sync';
 
+// Called by name, as Apps Script calls a trigger handler.
+// biome-ignore lint/correctness/noUnusedVariables: a global of the script
 function syncEvents(e) {
-  var calendarId = e.calendarId;
-  var properties = PropertiesService.getUserProperties();
-  var script = PropertiesService.getScriptProperties();
-  var baseUrl = script.getProperty('CONFERENCE_API_BASE_URL');
-  var apiKey = script.getProperty('CONFERENCE_API_KEY');
-  var options = { maxResults: 250 };
-  var syncToken = properties.getProperty('syncToken');
+  const calendarId = e.calendarId;
+  const properties = PropertiesService.getUserProperties();
+  const script = PropertiesService.getScriptProperties();
+  const baseUrl = script.getProperty('CONFERENCE_API_BASE_URL');
+  const apiKey = script.getProperty('CONFERENCE_API_KEY');
+  const options = { maxResults: 250 };
+  const syncToken = properties.getProperty('syncToken');
   if (syncToken) {
     options.syncToken = syncToken;
   } else {
     options.timeMin = new Date(Date.now() - 24 * 60 * 60 * 1000).toISOString();
   }
-  var events;
-  var pageToken;
-  var patched = 0;
+  let events;
+  let pageToken;
+  let patched = 0;
   do {
     if (pageToken) options.pageToken = pageToken;
     events = Calendar.Events.list(calendarId, options);
-    var items = events.items || [];
-    for (var i = 0; i < items.length; i++) {
-      var item = items[i];
-      var data = item.conferenceData;
-      if (!data || !data.conferenceSolution || data.conferenceSolution.name !== SOLUTION_NAME) continue;
+    const items = events.items || [];
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i];
+      const data = item.conferenceData;
+      if (!data?.conferenceSolution || data.conferenceSolution.name !== SOLUTION_NAME) continue;
       if (item.status === 'cancelled') continue;
       UrlFetchApp.fetch(baseUrl + 'v1/conferences/' + encodeURIComponent(data.conferenceId), {
         method: 'patch',
@@ -38,8 +40,8 @@ function syncEvents(e) {
         headers: { Authorization: 'Bearer ' + apiKey },
         payload: JSON.stringify({
           title: item.summary || '',
-          startTime: item.start && item.start.dateTime ? item.start.dateTime : null,
-          endTime: item.end && item.end.dateTime ? item.end.dateTime : null,
+          startTime: item.start?.dateTime ? item.start.dateTime : null,
+          endTime: item.end?.dateTime ? item.end.dateTime : null,
         }),
         muteHttpExceptions: true,
       });
