@@ -156,6 +156,8 @@ function runCommand(
     let out = '';
     let err = '';
     let settled = false;
+    let announced = false;
+    let signalled = false;
     const finish = (outcome: Outcome) => {
       if (settled) return;
       settled = true;
@@ -177,27 +179,33 @@ function runCommand(
     );
     child.stdout!.setEncoding('utf8').on('data', (c: string) => {
       out += c;
-      if (serverOk && /http:\/\/127\.0\.0\.1:\d+/.test(out)) {
-        // A server that announced itself: that is its documented outcome. Stop it the way a reader would.
-        process.kill(-child.pid!, 'SIGTERM');
-        const grace = setTimeout(
-          () => finish({ ok: false, detail: `did not stop on SIGTERM:\n${tail()}` }),
-          10_000,
-        );
-        child.once('exit', () => {
-          clearTimeout(grace);
-          finish({ ok: true, detail: 'served, stopped on SIGTERM' });
-        });
+      if (serverOk && !announced && /http:\/\/127\.0\.0\.1:\d+/.test(out)) {
+        announced = true;
+        // A server that announced itself: that is its documented outcome. After a moment to finish announcing
+        // (a server may print several addresses), stop it the way a reader would: SIGTERM to the whole group,
+        // which must then be gone within the grace period.
+        setTimeout(() => {
+          if (settled) return;
+          const stopped = Date.now();
+          signalled = true;
+          process.kill(-child.pid!, 'SIGTERM');
+          const grace = setTimeout(
+            () => finish({ ok: false, detail: `did not stop within 15 s of SIGTERM:\n${tail()}` }),
+            15_000,
+          );
+          child.once('exit', () => {
+            clearTimeout(grace);
+            finish({ ok: true, detail: `served, stopped ${Date.now() - stopped} ms after SIGTERM` });
+          });
+        }, 2_000);
       }
     });
     child.stderr!.setEncoding('utf8').on('data', (c: string) => {
       err += c;
     });
     child.once('exit', (code, signal) => {
-      if (code === 0) finish({ ok: true, detail: 'exit 0' });
-      else if (!(serverOk && /http:\/\/127\.0\.0\.1:\d+/.test(out))) {
-        finish({ ok: false, detail: `exit ${code ?? signal}:\n${tail()}` });
-      }
+      if (code === 0 && !signalled) finish({ ok: true, detail: 'exit 0' });
+      else if (!signalled) finish({ ok: false, detail: `exit ${code ?? signal}:\n${tail()}` });
     });
   });
 }
