@@ -26,6 +26,9 @@ import { consoleFor, loggerFor, session, utilities } from './utilities';
 /** 30 s for add-on callbacks (the often-cited figure; UNCONFIRMED in the reference), 6 min for triggers (§6). */
 export const DEFAULT_LIMITS = { callbackMs: 30_000, triggerMs: 6 * 60_000 };
 
+/** How many fetch records and log lines the runtime keeps. */
+const MAX_KEPT = 10_000;
+
 /** Apps Script services that exist but are not modelled: using one fails with an error naming it. */
 const UNMODELLED_GLOBALS = [
   'SpreadsheetApp',
@@ -114,8 +117,9 @@ export class AppsScriptRuntime {
   readonly clock: RuntimeClock;
   readonly manifest: Manifest;
   readonly limits: typeof DEFAULT_LIMITS;
-  /** Every UrlFetchApp request (tests read it); trim it if a long-running process needs to. */
+  /** UrlFetchApp requests, oldest first (the last 10,000: a long-running playground must not grow without end). */
   readonly fetches: FetchRecord[] = [];
+  /** Log lines of every execution, oldest first (the last 10,000). */
   readonly logs: LogLine[] = [];
   /** The most recent executions (at most 1,000). */
   readonly executions: ExecutionRecord[] = [];
@@ -262,6 +266,7 @@ export class AppsScriptRuntime {
           http: this.http,
           onFetch: (record) => {
             this.fetches.push(record);
+            if (this.fetches.length > MAX_KEPT) this.fetches.splice(0, this.fetches.length - MAX_KEPT);
             this.options.onFetch?.(record);
             this.onFetch?.(record);
           },
@@ -324,6 +329,7 @@ export class AppsScriptRuntime {
       this.clock.virtual,
       (line) => {
         this.logs.push(line);
+        if (this.logs.length > MAX_KEPT) this.logs.splice(0, this.logs.length - MAX_KEPT);
         this.options.onLog?.(line);
       },
     );
