@@ -5,7 +5,6 @@
  * table lists the same methods; the surface table (http/surface.ts) must match the client's.
  */
 import { createServer, type Server } from 'node:http';
-import type { calendar_v3 } from '@googleapis/calendar';
 import { METHODS } from '../../local/calendar-emulator/http/surface';
 import { googleError, startEmulator, timed } from './helpers';
 
