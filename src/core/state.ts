@@ -36,14 +36,18 @@ export class StateStoreFullError extends Error {
 
 export const STORE_LIMIT_BYTES = 500 * 1024;
 export const MAX_PART_BYTES = 8000;
-/** Room kept free for tokens, cursors, rerun markers and the full flag. */
-export const RESERVED_BYTES = 16 * 1024;
+/**
+ * Room new conferences may not take: what one run may add on top of the records (tokens, cursors, rerun markers,
+ * the full note, at most MAX_RETRIES_PER_CALENDAR retries of ~80 bytes), so that a store full of records still
+ * takes every run's write.
+ */
+export const RESERVED_BYTES = 32 * 1024;
 /** The status card warns above this share of the store. */
 export const WARN_SHARE = 0.8;
 export const MAX_FAILURES_PER_CALENDAR = 50;
-export const MAX_RETRIES_PER_CALENDAR = 500;
-const MAX_MESSAGE_CHARS = 300;
-const MAX_SUMMARY_CHARS = 120;
+export const MAX_RETRIES_PER_CALENDAR = 200;
+const MAX_MESSAGE_CHARS = 200;
+const MAX_SUMMARY_CHARS = 80;
 
 const PART_PREFIX = 'cs2:';
 const FULL_KEY = 'cs2.full';

@@ -91,6 +91,21 @@ function save(
     return;
   } catch (error) {
     if (!(error instanceof StateStoreFullError)) throw error;
+    // Failures are only what the card shows; the changes themselves are in the records, retries and cursor. Without
+    // them the run's state is no larger than what the store took before, so syncing (and its clean-up) goes on.
+    const cal = state.edit(calendarId);
+    if (cal.failures.size > 0) {
+      const dropped = 'the property store is full; the failures shown on the card are dropped';
+      ports.log.warn(`sync of ${calendarId}: ${dropped}`);
+      cal.failuresDropped += cal.failures.size;
+      cal.failures.clear();
+      try {
+        state.commit(ports.state);
+        return;
+      } catch (again) {
+        if (!(again instanceof StateStoreFullError)) throw again;
+      }
+    }
     const bytes = state.usage().bytes;
     report.tokenStored = false;
     report.incomplete = 'state-not-saved';

@@ -124,9 +124,10 @@ export function readWaveWidth(read: PropertyReader): number | undefined {
   if (raw === null || raw === undefined || raw.trim() === '') return undefined;
   const value = raw.trim();
   if (!/^\d{1,3}$/.test(value) || Number(value) < 1 || Number(value) > MAX_WAVE_WIDTH) {
+    const range = `a whole number from 1 to ${MAX_WAVE_WIDTH}`;
     throw new ProviderConfigError(
       WAVE_WIDTH_PROPERTY,
-      `Script Property ${WAVE_WIDTH_PROPERTY} must be a whole number from 1 to ${MAX_WAVE_WIDTH} (requests sent in parallel); leave it unset for 50.`,
+      `Script Property ${WAVE_WIDTH_PROPERTY} must be ${range} (requests sent in parallel); leave it unset for 50.`,
     );
   }
   return Number(value);

@@ -323,26 +323,26 @@ describe('onHomepage', () => {
 });
 
 describe('a full property store at the hourly sweep', () => {
-  it('loses no change: the sweep finishes, the token stays, the card warns, and the change lands once there is room', () => {
+  it('loses no change and leaves no orphan: the sweep finishes, the token stays, the card warns, and the change lands once there is room', () => {
     const { app, api, calendar, userProperties } = setup();
     const data = app.createConference({ eventData: { calendarId: CAL, eventId: 'ev1' } });
     calendar.put(CAL, calendarEvent(data.conferenceId, 'Planning'));
     app.syncEvents({ calendarId: CAL });
     const tokenBefore = new UserState(userProperties.getProperties()).peek(CAL).token;
 
-    // Another part of the script fills the store to within a hundred bytes of its 500 KB.
+    // The store is full to within a few bytes of its 500 KB.
     const used = Object.entries(userProperties.getProperties()).reduce(
       (n, [k, v]) => n + k.length + v.length,
       0,
     );
-    let room = 500 * 1024 - used - 100;
+    let room = 500 * 1024 - used - 5;
     for (let n = 0; room > 0; n++) {
-      const size = Math.min(7900, room);
-      userProperties.setProperty(`filler-${n}`, 'x'.repeat(size));
-      room -= size + `filler-${n}`.length;
+      const size = Math.min(7900, room - `filler-${n}`.length);
+      userProperties.setProperty(`filler-${n}`, 'x'.repeat(Math.max(1, size)));
+      room -= Math.max(1, size) + `filler-${n}`.length;
     }
-    // The provider refuses the next PATCH: the failure the run must record no longer fits.
-    api.failNext(httpResponse(400, { error: { code: 'INVALID_ARGUMENT', message: 'refused once' } }));
+    // The provider lost the conference: the edit recreates it, and the record that remembers both ids is larger.
+    api.conferences.delete(data.conferenceId);
     calendar.put(CAL, calendarEvent(data.conferenceId, 'Planning (moved)'));
 
     expect(() => app.sweepCalendars()).not.toThrow();
@@ -350,13 +350,15 @@ describe('a full property store at the hourly sweep', () => {
     expect(new UserState(userProperties.getProperties()).peek(CAL).token).toBe(tokenBefore);
     const card = cardTexts(app.onHomepage({})).flat().join('\n');
     expect(card).toMatch(/State store: 100 % full/);
-    expect(card).toContain('could not save its state (store full)');
+    expect(card).toContain('<b>Warning:</b>');
 
-    // Room again: the next sweep lists the same change and it lands.
+    // Room again: the next sweep lists the same change; the recreated conference is found by its key, not doubled.
     for (const key of userProperties.getKeys().filter((k: string) => k.startsWith('filler-')))
       userProperties.deleteProperty(key);
     app.sweepCalendars();
-    expect(api.conferences.get(data.conferenceId)?.title).toBe('Planning (moved)');
+    const live = [...api.conferences.values()];
+    expect(live).toHaveLength(1);
+    expect(live[0]).toMatchObject({ title: 'Planning (moved)', eventId: 'ev1' });
     expect(new UserState(userProperties.getProperties()).peek(CAL).token).not.toBe(tokenBefore);
     expect(cardTexts(app.onHomepage({})).flat().join('\n')).not.toContain('store full');
   });

@@ -210,25 +210,48 @@ describe('invalid events', () => {
 describe('a full state store', () => {
   it('at sync: the run keeps no part of its state, the token stays, the store says so, and the next run with room lands it', () => {
     const w = makeWorld();
-    const conferenceId = w.givenOurEvent(meeting());
+    const series = anEvent().withId('weekly01').titled('Weekly').recurring('RRULE:FREQ=WEEKLY');
+    const conferenceId = w.givenOurEvent(series);
     const tokenBefore = w.store.getSyncToken(CAL);
-    w.calendar.put(CAL, meeting().titled('Planning v2').withOurConference(conferenceId).build());
-    // The provider refuses the PATCH once: the run's state grows by that failure, which no longer fits.
-    w.provider.failNext('update', FAILURES.invalid);
-    w.store.limitBytes = w.store.bytes() + 70;
+    // Three occurrences cancelled: the record grows by their overrides, which no longer fit; the note still does.
+    const days = ['2025-04-02', '2025-04-09', '2025-04-16'];
+    for (const day of days) {
+      w.calendar.put(
+        CAL,
+        anEvent()
+          .instanceOf('weekly01', { dateTime: `${day}T15:00:00Z` })
+          .cancelled()
+          .build(),
+      );
+    }
+    w.store.limitBytes = w.store.bytes() + 65;
 
     const report = w.sync();
 
     expect(report).toMatchObject({ tokenStored: false, incomplete: 'state-not-saved' });
     expect(w.store.getSyncToken(CAL)).toBe(tokenBefore);
     expect(w.log.messages('error').join('\n')).toContain('property store cannot take');
-    // The note fits in the room kept for it, so a person sees it on the card.
     expect(w.store.state().usage().full).toMatchObject({ bytes: expect.any(Number) });
 
     w.store.limitBytes = 500 * 1024;
-    expect(w.sync()).toMatchObject({ updated: 1, tokenStored: true });
-    expect(w.provider.get(conferenceId)?.title).toBe('Planning v2');
+    expect(w.sync()).toMatchObject({ occurrencesChanged: 3, tokenStored: true });
+    expect(Object.keys(w.provider.get(conferenceId)?.occurrences ?? {})).toHaveLength(3);
     expect(w.store.state().usage().full).toBeNull();
+  });
+
+  it('at sync, when the failures shown on the card are what no longer fits, drops them and syncs on', () => {
+    const w = makeWorld();
+    const conferenceId = w.givenOurEvent(meeting());
+    w.calendar.put(CAL, meeting().titled('Planning v2').withOurConference(conferenceId).build());
+    w.provider.failNext('update', FAILURES.invalid);
+    w.store.limitBytes = w.store.bytes() + 30;
+
+    const report = w.sync();
+
+    expect(report).toMatchObject({ tokenStored: true });
+    expect(w.store.listFailures(CAL)).toEqual([]);
+    expect(w.store.state().peek(CAL).failuresDropped).toBe(1);
+    expect(w.log.messages('warn').join('\n')).toContain('failures shown on the card are dropped');
   });
 });
 
