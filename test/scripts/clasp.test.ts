@@ -6,7 +6,16 @@
  * developer's own credentials and .clasp.json are never read or touched.
  */
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -144,4 +153,88 @@ it('npm run setup on a project already set up says so and leaves the file alone'
   expect(result.stdout).toContain(`already set up`);
   expect(result.stdout).toContain(ID);
   expect(readFileSync(projectFile(), 'utf8')).toBe(settings);
+});
+
+describe('npm run setup creating a script (clasp replaced by a stand-in that behaves like create-script)', () => {
+  // The setup script resolves clasp as <its repository>/node_modules/.bin/clasp, so a copy of it in a scratch
+  // repository runs against a stand-in there: it records its arguments, writes .clasp.json and pulls a stub
+  // Code.gs and manifest into dist/ as clasp 3.4 does, and prints clasp's --json answer.
+  let repo: string;
+  beforeEach(() => {
+    repo = mkdtempSync(join(tmpdir(), 'clasp-setup-'));
+    mkdirSync(join(repo, 'scripts'));
+    mkdirSync(join(repo, 'node_modules', '.bin'), { recursive: true });
+    copyFileSync(SCRIPT, join(repo, 'scripts', 'clasp.cjs'));
+  });
+  afterEach(() => rmSync(repo, { recursive: true, force: true }));
+
+  function standIn(exitCode: number) {
+    const bin = join(repo, 'node_modules', '.bin', 'clasp');
+    writeFileSync(
+      bin,
+      `#!${process.execPath}
+const fs = require('node:fs');
+fs.writeFileSync('clasp-args.json', JSON.stringify(process.argv.slice(2)));
+if (${exitCode} !== 0) { console.error('User has not enabled the Apps Script API.'); process.exit(${exitCode}); }
+if (fs.existsSync('.clasp.json')) { console.error('Project file already exists.'); process.exit(1); }
+fs.mkdirSync('dist', { recursive: true });
+fs.writeFileSync('dist/Code.gs', 'function myFunction() {}');
+fs.writeFileSync('dist/appsscript.json', '{}');
+fs.writeFileSync('.clasp.json', JSON.stringify({ scriptId: '${ID}', rootDir: 'dist', scriptExtensions: ['.gs'] }));
+console.log(JSON.stringify({ scriptId: '${ID}', files: ['dist/Code.gs', 'dist/appsscript.json'] }, null, 2));
+`,
+    );
+    chmodSync(bin, 0o755);
+  }
+
+  async function setup() {
+    loggedIn();
+    const env: NodeJS.ProcessEnv = { ...process.env, HOME: home };
+    delete env.clasp_config_project;
+    delete env.clasp_config_auth;
+    return execFileAsync(process.execPath, [join(repo, 'scripts', 'clasp.cjs'), 'setup'], {
+      cwd: repo,
+      env,
+    }).then(
+      ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+      (e: { code: number; stdout: string; stderr: string }) => e,
+    );
+  }
+
+  it('replaces an old placeholder .clasp.json, runs create-script, keeps { scriptId, rootDir } and drops the stub', async () => {
+    standIn(0);
+    writeFileSync(
+      join(repo, '.clasp.json'),
+      JSON.stringify({ scriptId: 'REPLACE_WITH_YOUR_SCRIPT_ID', rootDir: 'dist' }),
+    );
+    const result = await setup();
+    expect(result.code).toBe(0);
+    expect(JSON.parse(readFileSync(join(repo, 'clasp-args.json'), 'utf8'))).toEqual([
+      'create-script',
+      '--type',
+      'standalone',
+      '--title',
+      'Conference Sync',
+      '--rootDir',
+      'dist',
+      '--json',
+    ]);
+    expect(JSON.parse(readFileSync(join(repo, '.clasp.json'), 'utf8'))).toEqual({
+      scriptId: ID,
+      rootDir: 'dist',
+    });
+    expect(existsSync(join(repo, 'dist', 'Code.gs'))).toBe(false);
+    expect(result.stdout).toContain(`created — .clasp.json: script ${ID}`);
+    expect(result.stdout).toContain('next: CONFERENCE_API_BASE_URL=<your base URL> npm run push');
+  });
+
+  it("a create-script that fails: exit 1, clasp's reason, the Apps Script API hint, no .clasp.json", async () => {
+    standIn(1);
+    const result = await setup();
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('User has not enabled the Apps Script API.');
+    expect(result.stderr).toContain('https://script.google.com/home/usersettings');
+    expect(result.stderr).toContain('next: npm run setup');
+    expect(existsSync(join(repo, '.clasp.json'))).toBe(false);
+  });
 });
