@@ -210,12 +210,16 @@ function runCommand(
   });
 }
 
-/** A shell block's commands: comments dropped, `\` continuations joined. */
-function shellCommands(body: string): Array<{ text: string; offset: number }> {
+/**
+ * A shell block's commands: comments dropped, `\` continuations joined. In a `console` block (a transcript) only
+ * the `$ `-prompted lines are commands; the rest is their output.
+ */
+function shellCommands(body: string, transcript = false): Array<{ text: string; offset: number }> {
   const out: Array<{ text: string; offset: number }> = [];
   const lines = body.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const start = i;
+    if (transcript && !/^\$\s/.test(lines[i])) continue;
     let text = lines[i];
     while (text.endsWith('\\') && i + 1 < lines.length) text = `${text.slice(0, -1)} ${lines[++i].trim()}`;
     text = text.replace(/^\$\s+/, '').trim();
@@ -252,7 +256,7 @@ describe('snippets', () => {
           rmSync(file, { force: true });
           if (!outcome.ok) failures.push(`${readme}:${block.line} (${block.lang}): ${outcome.detail}`);
         } else if (SHELL_LANGS.has(block.lang)) {
-          for (const { text, offset } of shellCommands(block.body)) {
+          for (const { text, offset } of shellCommands(block.body, block.lang === 'console')) {
             const command = text.replace(/\s+#.*$/, '');
             if (SKIPPED.some(([pattern]) => pattern.test(command.replace(/^([A-Z_]+=\S*\s+)+/, ''))))
               continue;
@@ -274,6 +278,10 @@ describe('snippets', () => {
     expect(shellCommands('# c\nnpm run x -- \\\n  --port 0   # why\n$ echo hi\n')).toEqual([
       { text: 'npm run x --  --port 0   # why', offset: 2 },
       { text: 'echo hi', offset: 4 },
+    ]);
+    expect(shellCommands('$ npm run x\nlistening on …\n$ echo hi', true).map((c) => c.text)).toEqual([
+      'npm run x',
+      'echo hi',
     ]);
   });
 });
