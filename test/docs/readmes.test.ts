@@ -8,8 +8,9 @@
  *   with node_modules linked, so nothing is written into the real one):
  *   - `ts`/`mts`/`js` blocks are saved next to their README and run with `node --import tsx` (what `npx tsx`
  *     does): they must exit 0, so no top-level await in a `.ts` block, no undefined placeholders;
- *   - `sh`/`bash` blocks run line by line from the repository root; a command passes when it exits 0, or when it
- *     keeps running (a server) after printing its `http://127.0.0.1:<port>` line — it is then sent SIGTERM;
+ *   - `sh`/`bash` blocks run line by line from the repository root; a command passes when it exits 0, or when
+ *     it printed an `http://127.0.0.1:<port>` address and, its output quiet for 3 s, is still running (a server):
+ *     it must then stop, with everything it started, within 15 s of SIGTERM to its process group;
  *   - a block whose info string says `no-run` (```` ```ts no-run ````, for a listing of signatures) is not run,
  *     and neither are the commands in SKIPPED, each for the reason given there.
  */
@@ -139,7 +140,7 @@ function groupAlive(pgid: number): boolean {
   }
 }
 
-/** Runs a command (a process group of its own); passes on exit 0, or on a listening line if still running. */
+/** Runs a command (a process group of its own): exit 0, or a server that announced itself and stops on SIGTERM. */
 function runCommand(
   command: string,
   args: string[],
@@ -158,6 +159,7 @@ function runCommand(
     let settled = false;
     let announced = false;
     let signalled = false;
+    let lastOutput = Date.now();
     const finish = (outcome: Outcome) => {
       if (settled) return;
       settled = true;
@@ -179,13 +181,19 @@ function runCommand(
     );
     child.stdout!.setEncoding('utf8').on('data', (c: string) => {
       out += c;
+      lastOutput = Date.now();
       if (serverOk && !announced && /http:\/\/127\.0\.0\.1:\d+/.test(out)) {
         announced = true;
-        // A server that announced itself: that is its documented outcome. After a moment to finish announcing
-        // (a server may print several addresses), stop it the way a reader would: SIGTERM to the whole group,
-        // which must then be gone within the grace period.
-        setTimeout(() => {
-          if (settled) return;
+        // It announced an address: either a server (keeps running) or a command that finishes on its own (a
+        // demo run with --once). Once its output has been quiet for 3 s and it still runs, it is serving — its
+        // documented outcome; stop it the way a reader would: SIGTERM to the group, gone within 15 s.
+        const idle = setInterval(() => {
+          if (settled) {
+            clearInterval(idle);
+            return;
+          }
+          if (Date.now() - lastOutput < 3_000) return;
+          clearInterval(idle);
           const stopped = Date.now();
           signalled = true;
           process.kill(-child.pid!, 'SIGTERM');
@@ -197,7 +205,7 @@ function runCommand(
             clearTimeout(grace);
             finish({ ok: true, detail: `served, stopped ${Date.now() - stopped} ms after SIGTERM` });
           });
-        }, 2_000);
+        }, 250);
       }
     });
     child.stderr!.setEncoding('utf8').on('data', (c: string) => {
