@@ -216,3 +216,15 @@ test('Apps Script forms: Calendar.Events.import(resource, calendarId) and quickA
     'API call to calendar.events.import failed with error: Missing iCalUID.',
   );
 });
+
+test('maxAttendees: more attendees than asked for shows only the caller and attendeesOmitted', async () => {
+  const ev = await alice.events.insert({
+    calendarId: 'primary',
+    requestBody: meeting({ attendees: [{ email: A }, { email: B }, { email: 'carol@example.com' }] }),
+  });
+  const got = await bob.events.get({ calendarId: 'primary', eventId: ev.data.id!, maxAttendees: 2 });
+  expect(got.data.attendees).toEqual([{ email: B, self: true, responseStatus: 'needsAction' }]);
+  expect(got.data.attendeesOmitted).toBe(true);
+  const all = await bob.events.get({ calendarId: 'primary', eventId: ev.data.id!, maxAttendees: 3 });
+  expect(all.data.attendees).toHaveLength(3);
+});

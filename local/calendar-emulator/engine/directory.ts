@@ -87,6 +87,11 @@ export class Directory {
     return this.virtualPrimary(id);
   }
 
+  /** Whether a calendar exists (stored, or a virtual primary), without building anything. */
+  exists(id: string): boolean {
+    return this.metas.has(id) || isPrimaryId(id);
+  }
+
   /** The calendar's stored metadata, storing a virtual primary first; 404 for an unknown id. */
   ensure(id: string): CalendarMeta {
     let m = this.metas.get(id);

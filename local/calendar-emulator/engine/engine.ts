@@ -255,7 +255,7 @@ export class CalendarEngine {
   /** calendars' existence, metadata, ACLs and every user's calendar list */
   private readonly dir = new Directory(() => this.nextUs());
   /** per-call rendering context of a read: the `timeZone` parameter and the caller's role */
-  private view: { tz?: string; role: Role } = { role: 'owner' };
+  private view: { tz?: string; role: Role; maxAttendees?: number } = { role: 'owner' };
 
   constructor(options: EngineOptions = {}) {
     if (options.defaultTimeZone !== undefined && !isValidZone(options.defaultTimeZone))
@@ -654,7 +654,7 @@ export class CalendarEngine {
   // ---------------------------------------------------------------- API: read
 
   list(actor: string, calendarId: string, params: ListParams = {}): EventsList {
-    const cal = this.reading(actor, calendarId, params.timeZone);
+    const cal = this.reading(actor, calendarId, params.timeZone, params.maxAttendees);
     return this.viewed(() => this.listIn(cal, params));
   }
 
@@ -734,7 +734,7 @@ export class CalendarEngine {
     params: Record<string, unknown> = {},
     cond: Conditions = {},
   ) {
-    const cal = this.reading(actor, calendarId, params.timeZone as string | undefined);
+    const cal = this.reading(actor, calendarId, params.timeZone as string | undefined, params.maxAttendees);
     return this.viewed(() => {
       const entry = this.findEntry(cal, eventId);
       if (!entry) throw Errors.notFound();
@@ -746,7 +746,7 @@ export class CalendarEngine {
   }
 
   instances(actor: string, calendarId: string, eventId: string, params: InstancesParams = {}): EventsList {
-    const cal = this.reading(actor, calendarId, params.timeZone);
+    const cal = this.reading(actor, calendarId, params.timeZone, params.maxAttendees);
     return this.viewed(() => this.instancesIn(cal, eventId, params));
   }
 
@@ -905,6 +905,8 @@ export class CalendarEngine {
     params: WriteParams = {},
   ): EventResource {
     if (typeof text !== 'string' || text.trim() === '') throw Errors.requiredParameter('text');
+    if (text.length > 1024)
+      throw Errors.invalidParameter('text', 'The text is too long (at most 1024 characters).');
     const cal = this.writing(actor, calendarId);
     const body = parseQuickAdd(text, this.tzOf(cal.id), this.options.now());
     return this.doInsert(actor, cal.id, body, params);
@@ -1694,7 +1696,7 @@ export class CalendarEngine {
     for (const c of this.calendars.values())
       if (c.id !== org.cal.id && c.byId.get(org.id)?.organizerCal === org.cal.id) holders.add(c.id);
     for (const email of holders) {
-      if (!this.dir.meta(email)) continue; // an address that is no calendar (e.g. a deleted secondary)
+      if (!this.dir.exists(email)) continue; // an address that is no calendar (e.g. a deleted secondary)
       const cal = this.calendar(email);
       let copy = cal.byId.get(org.id);
       if (copy && copy.organizerCal !== org.cal.id) continue; // an unrelated event with the same id
@@ -2309,10 +2311,12 @@ export class CalendarEngine {
    * A calendar to read: its stored state, or an empty one that is not stored (a read never creates
    * state). Sets the view (role, `timeZone` parameter) that `viewed` clears after rendering.
    */
-  private reading(actor: string, calendarId: string, tz?: string): CalendarState {
+  private reading(actor: string, calendarId: string, tz?: string, maxAttendees?: unknown): CalendarState {
     const { id, role } = this.access(actor, calendarId);
     if (tz !== undefined && !isValidZone(tz)) throw Errors.invalidParameter('timeZone', 'Invalid time zone.');
-    this.view = { tz, role };
+    if (maxAttendees !== undefined && (!Number.isInteger(maxAttendees) || (maxAttendees as number) < 1))
+      throw Errors.invalidParameter('maxAttendees');
+    this.view = { tz, role, maxAttendees: maxAttendees as number | undefined };
     return this.calendars.get(id) ?? this.emptyState(id);
   }
 
@@ -2359,6 +2363,11 @@ export class CalendarEngine {
         'originalStartTime',
       ])
         if (e[k] !== undefined) out[k] = e[k];
+    }
+    // maxAttendees: "If there are more than the specified number of attendees, only the participant is returned."
+    const cap = this.view.maxAttendees;
+    if (cap !== undefined && Array.isArray(out.attendees) && out.attendees.length > cap) {
+      out = { ...out, attendees: out.attendees.filter((a) => a.self), attendeesOmitted: true };
     }
     if (tz) {
       for (const k of ['start', 'end', 'originalStartTime'] as const) {

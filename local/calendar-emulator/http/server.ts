@@ -95,7 +95,15 @@ export function buildServer(
   const engine = options.engine ?? new CalendarEngine(options.engineOptions);
   const notifier = new Notifier(engine);
   const bodyLimit = options.bodyLimit ?? 1024 * 1024;
-  const app = Fastify({ logger: false, bodyLimit, routerOptions: { maxParamLength: 2048 } });
+  const app = Fastify({
+    logger: false,
+    bodyLimit,
+    routerOptions: { maxParamLength: 2048 },
+    // Errors raised before routing (a malformed %-escape in the path, …) get Google's body too.
+    frameworkErrors: (_error, _req, reply) => {
+      sendError(reply as FastifyReply, Errors.badRequest());
+    },
+  });
   let faults: Fault[] = [];
   let latencyMs = 0;
 
