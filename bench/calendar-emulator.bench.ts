@@ -2,7 +2,9 @@
  * Benchmark of the Calendar emulator engine (not a timed test): an incremental list of 2,500
  * changes among 100,000 events, and a full sync of 100,000 events, in-process. Figures are given
  * in absolute ms and as ratios against baselines measured in the same process (a get of one event,
- * an incremental list with no changes), plus heap figures. Run:
+ * an incremental list with no changes), plus heap figures. Then the cost bounds: write cost against
+ * the number of attendees (should grow linearly), memory after 100,000 writes to one event (should
+ * stay flat), and a daily series with 500 guests listed with singleEvents. Run:
  *   npx tsx bench/calendar-emulator.bench.ts [events=100000] [changes=2500]
  */
 import { spawnSync } from 'node:child_process';
@@ -165,3 +167,76 @@ const lines = [
   `engine stats: ${JSON.stringify(stats)}`,
 ];
 for (const l of lines) process.stdout.write(`${l}\n`);
+
+// ---- cost bounds
+
+const guests = (n: number) => Array.from({ length: n }, (_, i) => ({ email: `guest${i}@example.com` }));
+const meeting = (extra: object = {}) => ({
+  summary: 'All hands',
+  start: { dateTime: '2025-04-01T09:00:00Z' },
+  end: { dateTime: '2025-04-01T10:00:00Z' },
+  ...extra,
+});
+
+// Write cost against attendees: each organizer write updates every guest's copy, so O(n) is the floor.
+const costLines: string[] = [];
+for (const n of [100, 250, 500, 1000]) {
+  const before = heapMb();
+  const e = new CalendarEngine({ secret: 'bench' });
+  const ins = time(() => e.insert(USER, 'primary', meeting({ attendees: guests(n) })));
+  const id = ins.result.id!;
+  let k = 0;
+  const patch = median(() => e.patch(USER, 'primary', id, { summary: `v${k++}` }), 21);
+  const heap = heapMb() - before;
+  costLines.push(
+    `attendees ${n}: insert ${fmt(ins.ms, 1)} ms, patch median ${fmt(patch, 2)} ms (${fmt((patch * 1000) / n, 2)} µs per attendee), heap ${fmt(heap, 1)} MB (${fmt((heap * 1024 * 1024) / n, 0)} B per attendee)`,
+  );
+}
+
+// Memory after 100,000 writes to one event: the change log keeps one entry per event, not per write.
+{
+  const e = new CalendarEngine({ secret: 'bench' });
+  const id = e.insert(USER, 'primary', meeting()).id!;
+  const token = e.list(USER, 'primary').nextSyncToken!;
+  const before = heapMb();
+  const churn = time(() => {
+    for (let n = 0; n < 100_000; n++) e.patch(USER, 'primary', id, { summary: `v${n}` });
+  });
+  const after = heapMb();
+  const inc = e.list(USER, 'primary', { syncToken: token }).items.length;
+  costLines.push(
+    `100000 writes to one event: ${fmt(churn.ms, 0)} ms (${fmt((churn.ms * 1000) / 100_000, 1)} µs/write), heap +${fmt(after - before, 2)} MB, change-log entries ${e.stats().logEntries}, an older token lists ${inc} item`,
+  );
+}
+
+// A daily series with 500 guests, listed as single events over a year.
+{
+  const e = new CalendarEngine({ secret: 'bench' });
+  const ins = time(() =>
+    e.insert(USER, 'primary', {
+      ...meeting({ attendees: guests(500) }),
+      start: { dateTime: '2025-01-06T09:00:00', timeZone: 'Europe/Berlin' },
+      end: { dateTime: '2025-01-06T09:15:00', timeZone: 'Europe/Berlin' },
+      recurrence: ['RRULE:FREQ=DAILY'],
+    }),
+  );
+  const list = time(() => {
+    let pageToken: string | undefined;
+    let items = 0;
+    do {
+      const page = e.list(USER, 'primary', {
+        singleEvents: true,
+        timeMin: '2025-01-01T00:00:00Z',
+        timeMax: '2026-01-01T00:00:00Z',
+        pageToken,
+      });
+      items += page.items.length;
+      pageToken = page.nextPageToken;
+    } while (pageToken);
+    return items;
+  });
+  costLines.push(
+    `daily series with 500 guests: insert ${fmt(ins.ms, 0)} ms; singleEvents list of a year (${list.result} instances) ${fmt(list.ms, 0)} ms`,
+  );
+}
+for (const l of costLines) process.stdout.write(`${l}\n`);
