@@ -96,7 +96,10 @@ function price(records: ExecutionRecord[]): Figures {
     const waves = s.fetchAll.reduce((n, size) => n + Math.ceil(size / COST.waveWidth), 0);
     const props = Object.values(s.properties).reduce((n, c) => n + c, 0);
     const ms =
-      (list + other) * COST.calendarMs + s.fetch * COST.fetchMs + waves * COST.waveMs + props * COST.propertiesMs;
+      (list + other) * COST.calendarMs +
+      s.fetch * COST.fetchMs +
+      waves * COST.waveMs +
+      props * COST.propertiesMs;
     figures.listCalls += list;
     figures.otherCalendarCalls += other;
     figures.fetchCalls += s.fetch;
@@ -121,10 +124,16 @@ function guestsOf(n: number, count: number): Array<{ email: string; responseStat
   }));
 }
 
-function when(n: number): { start: { dateTime: string; timeZone: string }; end: { dateTime: string; timeZone: string } } {
+function when(n: number): {
+  start: { dateTime: string; timeZone: string };
+  end: { dateTime: string; timeZone: string };
+} {
   const day = Date.parse('2026-12-07T00:00:00Z') + (n % 60) * 86400000 + (8 + (n % 9)) * 3600000;
   const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
-  return { start: { dateTime: iso(day), timeZone: 'UTC' }, end: { dateTime: iso(day + 45 * 60000), timeZone: 'UTC' } };
+  return {
+    start: { dateTime: iso(day), timeZone: 'UTC' },
+    end: { dateTime: iso(day + 45 * 60000), timeZone: 'UTC' },
+  };
 }
 
 async function runWorkload(w: Workload): Promise<Result> {
@@ -134,14 +143,29 @@ async function runWorkload(w: Workload): Promise<Result> {
   const engine = new CalendarEngine({ now: clock.now, secret: 'bench-secret', defaultTimeZone: 'UTC' });
   const scriptProperties = { CONFERENCE_API_BASE_URL: server.baseUrl, CONFERENCE_API_KEY: API_KEY };
   const limits = { callbackMs: 600_000, triggerMs: 3_600_000 };
-  const addOn = new AppsScriptRuntime({ distDir: join(ROOT, 'dist'), calendar: { engine }, clock, scriptProperties, limits });
-  const seed = new AppsScriptRuntime({ distDir: join(ROOT, 'bench', 'seed'), calendar: { engine }, clock, scriptProperties, limits });
+  const addOn = new AppsScriptRuntime({
+    distDir: join(ROOT, 'dist'),
+    calendar: { engine },
+    clock,
+    scriptProperties,
+    limits,
+  });
+  const seed = new AppsScriptRuntime({
+    distDir: join(ROOT, 'bench', 'seed'),
+    calendar: { engine },
+    clock,
+    scriptProperties,
+    limits,
+  });
   try {
     // Conferences of ours, made the way Calendar makes them: createConference, then the event saved carrying it.
     // (Setup only, not measured: many creates share one execution to keep the benchmark's own run short.)
     const ours: string[] = [];
     for (let from = 0; from < w.tracked; from += 500) {
-      const ids = Array.from({ length: Math.min(500, w.tracked - from) }, (_, i) => `ours${(from + i).toString(32).padStart(6, '0')}`);
+      const ids = Array.from(
+        { length: Math.min(500, w.tracked - from) },
+        (_, i) => `ours${(from + i).toString(32).padStart(6, '0')}`,
+      );
       const built = addOn.execute(
         ALICE,
         (app) => ids.map((id) => app.createConference({ eventData: { calendarId: ALICE, eventId: id } })),
@@ -156,7 +180,10 @@ async function runWorkload(w: Workload): Promise<Result> {
             id,
             summary: `Meeting ${n}`,
             ...when(n),
-            attendees: [{ email: ALICE, organizer: true, responseStatus: 'accepted' }, ...guestsOf(n, w.guests)],
+            attendees: [
+              { email: ALICE, organizer: true, responseStatus: 'accepted' },
+              ...guestsOf(n, w.guests),
+            ],
             conferenceData: addOn.calendarConferenceData(built[i]),
           },
           { conferenceDataVersion: 1 },
@@ -164,7 +191,8 @@ async function runWorkload(w: Workload): Promise<Result> {
         ours.push(id);
       });
     }
-    const phase = (name: string) => console.error(`  ${w.name}: ${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    const phase = (name: string) =>
+      console.error(`  ${w.name}: ${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
     phase('conferences created');
     // Both procedures take their first token (and the add-on attaches and sends the real fields).
     syncUntilDone(addOn, 'syncEvents');
@@ -178,7 +206,9 @@ async function runWorkload(w: Workload): Promise<Result> {
     }
     for (let n = 0; n < w.rsvps; n++) {
       const i = (w.edits + n) % ours.length;
-      const guests = guestsOf(i, w.guests).map((g, k) => (k === 0 ? { ...g, responseStatus: 'accepted' } : g));
+      const guests = guestsOf(i, w.guests).map((g, k) =>
+        k === 0 ? { ...g, responseStatus: 'accepted' } : g,
+      );
       engine.patch(ALICE, ALICE, ours[i] as string, {
         attendees: [{ email: ALICE, organizer: true, responseStatus: 'accepted' }, ...guests],
       });
@@ -190,7 +220,9 @@ async function runWorkload(w: Workload): Promise<Result> {
     phase('burst applied');
     const engineFigures = measure(addOn, () => syncUntilDone(addOn, 'syncEvents'));
     phase('engine measured');
-    const seedFigures = measure(seed, () => seed.call(ALICE, 'syncEvents', [{ calendarId: ALICE }], { kind: 'trigger' }));
+    const seedFigures = measure(seed, () =>
+      seed.call(ALICE, 'syncEvents', [{ calendarId: ALICE }], { kind: 'trigger' }),
+    );
     const changes = w.edits + w.rsvps + w.foreign;
     const floorMs =
       Math.ceil(changes / 2500) * COST.calendarMs +
@@ -249,10 +281,25 @@ function seconds(ms: number): string {
 
 function table(results: Result[]): string {
   const rows: string[][] = [
-    ['workload', 'who', 'list', 'requests', 'waves', 'props', 'runs', 'sim. time', 'vs seed', 'vs floor', 'B/record'],
+    [
+      'workload',
+      'who',
+      'list',
+      'requests',
+      'waves',
+      'props',
+      'runs',
+      'sim. time',
+      'vs seed',
+      'vs floor',
+      'B/record',
+    ],
   ];
   for (const r of results) {
-    const fmt = (f: Figures) => Object.entries(f.requests).map(([m, c]) => `${m} ${c}`).join(', ') || '0';
+    const fmt = (f: Figures) =>
+      Object.entries(f.requests)
+        .map(([m, c]) => `${m} ${c}`)
+        .join(', ') || '0';
     rows.push([
       r.workload.name,
       'engine',
@@ -291,12 +338,20 @@ function svg(results: Result[]): string {
   const pad = 60;
   const xs = results.map((r) => r.changes);
   const ys = results.flatMap((r) => [r.engine.simulatedMs, r.seed.simulatedMs]);
-  const lx = (x: number) => pad + ((Math.log10(x) - Math.log10(Math.min(...xs) / 2)) / (Math.log10(Math.max(...xs) * 2) - Math.log10(Math.min(...xs) / 2))) * (W - 2 * pad);
-  const ly = (y: number) => H - pad - ((Math.log10(y) - 2) / (Math.log10(Math.max(...ys) * 2) - 2)) * (H - 2 * pad);
+  const lx = (x: number) =>
+    pad +
+    ((Math.log10(x) - Math.log10(Math.min(...xs) / 2)) /
+      (Math.log10(Math.max(...xs) * 2) - Math.log10(Math.min(...xs) / 2))) *
+      (W - 2 * pad);
+  const ly = (y: number) =>
+    H - pad - ((Math.log10(y) - 2) / (Math.log10(Math.max(...ys) * 2) - 2)) * (H - 2 * pad);
   const line = (pick: (r: Result) => number, colour: string, label: string) => {
     const points = results.map((r) => `${lx(r.changes).toFixed(1)},${ly(pick(r)).toFixed(1)}`).join(' ');
     const dots = results
-      .map((r) => `<circle cx="${lx(r.changes).toFixed(1)}" cy="${ly(pick(r)).toFixed(1)}" r="4" fill="${colour}"/>`)
+      .map(
+        (r) =>
+          `<circle cx="${lx(r.changes).toFixed(1)}" cy="${ly(pick(r)).toFixed(1)}" r="4" fill="${colour}"/>`,
+      )
       .join('');
     const last = results[results.length - 1]!;
     return `<polyline fill="none" stroke="${colour}" stroke-width="2" points="${points}"/>${dots}<text x="${(lx(last.changes) - 10).toFixed(1)}" y="${(ly(pick(last)) - 10).toFixed(1)}" font-size="12" fill="${colour}" text-anchor="end">${label}</text>`;
@@ -325,7 +380,9 @@ async function main(): Promise<void> {
   for (const workload of WORKLOADS) {
     const started = Date.now();
     results.push(await runWorkload(workload));
-    console.error(`${workload.name}: measured in ${((Date.now() - started) / 1000).toFixed(1)} s of real time`);
+    console.error(
+      `${workload.name}: measured in ${((Date.now() - started) / 1000).toFixed(1)} s of real time`,
+    );
   }
   console.log(table(results));
   const out = join(ROOT, 'bench', 'results');

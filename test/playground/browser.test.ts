@@ -118,7 +118,17 @@ it('creates an event with Conference Sync from the form, and fast-forwards the r
   await page.click('#fast-forward');
   await page.locator('#toast', { hasText: 'time-driven trigger run(s)' }).waitFor();
   await page.waitForFunction(
-    (t) => Date.parse(document.querySelector('#clock')?.textContent ?? '') - t >= 3_600_000,
+    // Runs in the page, where `document` exists (the test's own types have no DOM).
+    (t) =>
+      Date.parse(
+        (
+          globalThis as unknown as {
+            document: { querySelector(s: string): { textContent: string | null } | null };
+          }
+        ).document.querySelector('#clock')?.textContent ?? '',
+      ) -
+        t >=
+      3_600_000,
     before,
   );
   expect(problems).toEqual([]);
