@@ -362,6 +362,7 @@ function svg(results: Result[]): string {
   const sorted = ordered.length > 0 ? ordered : results;
   results = sorted;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif">
+<title>Simulated service time of a sync burst: engine v2, the seed's procedure and the floor</title>
 <rect width="100%" height="100%" fill="white"/>
 <text x="${W / 2}" y="24" font-size="14" text-anchor="middle">Simulated service time per sync burst (log scales)</text>
 <line x1="${pad}" y1="${H - pad}" x2="${W - pad}" y2="${H - pad}" stroke="#444"/>
