@@ -83,31 +83,10 @@ export function planAction(
   return { kind: 'not-ours', eventId: event.id };
 }
 
-/** Whether carrying the action out calls the provider (what a run out of time must not start). */
-export function callsProvider(action: SyncAction): boolean {
-  switch (action.kind) {
-    case 'not-ours':
-    case 'skip':
-      return false;
-    case 'update':
-    case 'adopt-split':
-      return action.changed;
-    default:
-      return true;
-  }
-}
-
 /** The series a `_R` split series was cut from, or null. */
 export function seriesIdOfSplit(eventId: string): string | null {
   const match = SPLIT_SUFFIX.exec(eventId);
   return match && match.index > 0 ? eventId.slice(0, match.index) : null;
-}
-
-/** Records made by createConference whose event never showed up carrying them: the user discarded the edit. */
-export function planExpiries(records: ConferenceRecord[], nowMs: number, options: SyncOptions): SyncAction[] {
-  return records
-    .filter((record) => isExpiredUnattached(record, nowMs, options))
-    .map((record) => ({ kind: 'delete', eventId: record.eventId, record, reason: 'never-attached' }));
 }
 
 /**

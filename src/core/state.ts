@@ -196,11 +196,6 @@ export class UserState {
     return this.bytes() + extraBytes <= STORE_LIMIT_BYTES - RESERVED_BYTES;
   }
 
-  /** Whether this state fits the store at all (the reserve may be used: it exists for tokens and cursors). */
-  fits(): boolean {
-    return this.bytes() <= STORE_LIMIT_BYTES;
-  }
-
   /** The values one commit would write: changed parts, emptied parts as '', and the full note. */
   changes(): Record<string, string> {
     const out: Record<string, string> = {};

@@ -66,6 +66,10 @@ export function syncCalendar(
 ): SyncReport {
   const snapshot = context.state === undefined ? ports.state.readAll() : undefined;
   const state = context.state ?? new UserState(snapshot ?? {});
+  // A calendar whose stored state cannot be read would be rewritten as empty: say so where a person looks.
+  for (const { calendarId: id, reason } of state.unreadable) {
+    ports.log.error(`the stored state of ${id} could not be read (${reason}); its records start afresh`);
+  }
   const run = new SyncRun(ports, state, calendarId, { ...DEFAULT_SYNC_OPTIONS, ...options });
   if (context.serves) state.edit(calendarId).served = context.serves;
   const report = run.run();
@@ -652,8 +656,9 @@ class SyncRun {
    */
   private forgetLongEnded(): void {
     const cal = this.cal;
+    const forgotten = new Set(planForgets([...cal.records.values()], this.startMs, this.options));
     for (const [key, record] of [...cal.records.entries()]) {
-      if (planForgets([record], this.startMs, this.options).length === 0) continue;
+      if (!forgotten.has(record)) continue;
       cal.records.delete(key);
       this.report.forgotten++;
     }
