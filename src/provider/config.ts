@@ -42,8 +42,9 @@ function checkAllowlisted(baseUrl: string, whitelist: readonly string[]): void {
   if (whitelist.some((entry) => allowlistCovers(entry, baseUrl))) return;
   throw new ProviderConfigError(
     BASE_URL_PROPERTY,
-    `Script Property ${BASE_URL_PROPERTY} (${baseUrl}) is not covered by the add-on's URL allowlist ` +
-      `(${whitelist.join(', ')}): build with CONFERENCE_API_BASE_URL=${baseUrl} npm run build, then push again.`,
+    // Scheme and host only: the path may hold a pasted key.
+    `Script Property ${BASE_URL_PROPERTY} (${baseUrl.replace(/^(https?:\/\/[^/:]*).*$/s, '$1/…')}) is not covered ` +
+      "by the add-on's URL allowlist: build with CONFERENCE_API_BASE_URL=<this property's URL> npm run build, then push again.",
   );
 }
 
@@ -63,10 +64,14 @@ export function parseBaseUrl(raw: string | null | undefined): string {
   };
   const value = (raw ?? '').trim();
   if (value === '') return fail('is not set: set it to the conference API base URL (https://…).');
-  // Messages reach every user's status card: never echo credentials, a query or a fragment that may hold a secret.
-  const shown = value.replace(/\/\/[^/?#]*@/, '//…@').replace(/[?#].*$/, '…');
   const match = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)([^?#]*)([?#].*)?$/.exec(value);
-  if (!match) return fail(`is not an absolute URL: "${shown}".`);
+  // Messages reach every user's status card, and the property may hold the key (swapped properties, a key pasted
+  // into the URL): show at most the scheme and a host that passed the host check, never path, query or userinfo.
+  if (!match) return fail('is not an absolute URL (https://host/path); its value is not shown.');
+  const hostOnly = /^(?:[^@]*@)?([^:@]*)(?::\d*)?$/.exec(match[2])?.[1]?.toLowerCase() ?? '';
+  const shown = HOST_PATTERN.test(hostOnly)
+    ? `${match[1].toLowerCase()}://${hostOnly}/…`
+    : '(value not shown)';
   const [, schemeRaw, authority, path, rest] = match;
   const scheme = schemeRaw.toLowerCase();
   if (rest) return fail(`must not carry a query or fragment: "${shown}".`);
@@ -102,10 +107,20 @@ export function parseApiKey(raw: string | null | undefined): string {
     );
   }
   // A control character (a pasted newline) would corrupt the Authorization header; the key itself is not shown.
-  if ([...value].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f)) {
+  // Not a valid header value (controls, non-Latin-1) or not a bearer token (inner spaces): a configuration error,
+  // so createConference answers PERMANENT instead of a fetch failure Calendar would retry forever.
+  if (
+    [...value].some((ch) => ch.charCodeAt(0) < 0x20 || (ch.charCodeAt(0) >= 0x7f && ch.charCodeAt(0) < 0xa0))
+  ) {
     throw new ProviderConfigError(
       API_KEY_PROPERTY,
       `Script Property ${API_KEY_PROPERTY} contains control characters.`,
+    );
+  }
+  if ([...value].some((ch) => ch.charCodeAt(0) > 0xff) || /\s/.test(value)) {
+    throw new ProviderConfigError(
+      API_KEY_PROPERTY,
+      `Script Property ${API_KEY_PROPERTY} is not a valid bearer key (spaces or characters outside Latin-1).`,
     );
   }
   return value;

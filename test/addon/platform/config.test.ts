@@ -114,9 +114,41 @@ describe('the URL allowlist the add-on was built with', () => {
       ProviderConfigError,
     );
     expect(error.property).toBe('CONFERENCE_API_BASE_URL');
-    expect(error.message).toContain('https://conf.example.com/api/');
-    expect(error.message).toContain('https://conference.example.com/');
+    expect(error.message).toContain('https://conf.example.com/…');
+    expect(error.message).not.toContain('/api');
     expect(error.message).toContain('npm run build');
+  });
+});
+
+describe('configuration mistakes never show the key (issue 9, case 11)', () => {
+  const K = 'sk_live_0123456789abcdef';
+  const cases: Array<[string, string | null, string | null]> = [
+    ['swapped properties', K, 'https://conf.example.com/api'],
+    ['key as the base URL with a newline', `${K}\n`, K],
+    ['key in the query', `https://conf.example.com/api?key=${K}`, K],
+    ['key as userinfo', `https://${K}@conf.example.com/`, K],
+    ['key as userinfo with a slash', `https://${K}/x@conf.example.com/`, K],
+    ['key as a path segment, allowlist refuses', `https://conf.example.com/${K}/`, K],
+    ['URL with spaces', `https://conf.example.com/a b/${K}`, K],
+    ['key with a newline', 'https://conf.example.com/api', `${K}\n`],
+    ['key with inner space', 'https://conf.example.com/api', `Bearer ${K}`],
+    ['key with a non-Latin-1 character', 'https://conf.example.com/api', `${K}\u2028x`],
+    ['key with C1 control', 'https://conf.example.com/api', `${K}\u0085`],
+  ];
+  it.each(cases)('%s', (_name, base, key) => {
+    const read = (n: string) => (n === 'CONFERENCE_API_BASE_URL' ? base : key);
+    const error = thrownBy(
+      () => readProviderConfig(read, ['https://conference.example.com/']),
+      ProviderConfigError,
+    );
+    expect(error.message).toMatch(/CONFERENCE_API_(BASE_URL|KEY)/);
+    expect(error.message).not.toContain(K);
+  });
+});
+
+describe('(allowlist, continued)', () => {
+  it('still covers prefixes', () => {
+    expect(allowlistCovers('https://conf.example.com/', 'https://conf.example.com/api/')).toBe(true);
   });
 
   it.each([
