@@ -6,18 +6,60 @@
 import { hash128 } from './idempotencyKey';
 import type { CalendarEvent, ConferenceFields } from './model';
 
-/** The provider's view of a live event. Times are passed on as Calendar spells them. */
-export function fieldsFromEvent(event: CalendarEvent): ConferenceFields {
+/** A field changed to meet the provider's limits (conference-api.md), for the core to log. */
+export interface ClampNote {
+  field: keyof ConferenceFields;
+  message: string;
+}
+
+const MAX_TITLE = 1024;
+const MAX_ATTENDEES = 1000;
+const MINUTE_MS = 60 * 1000;
+
+/**
+ * The provider's view of a live event, within the provider's limits: a field that cannot fit must not make every
+ * later PATCH fail. Times are passed on as Calendar spells them. `notes`, when given, collects what was changed.
+ */
+export function fieldsFromEvent(event: CalendarEvent, notes?: ClampNote[]): ConferenceFields {
+  const note = (field: keyof ConferenceFields, message: string) => notes?.push({ field, message });
+  const startTime = event.start?.dateTime ?? null;
+  let endTime = event.end?.dateTime ?? null;
+  const startDate = event.start?.date ?? null;
+  let endDate = event.end?.date ?? null;
+  if (startTime !== null && endTime !== null && !(Date.parse(endTime) > Date.parse(startTime))) {
+    endTime = new Date(Date.parse(startTime) + MINUTE_MS).toISOString();
+    note('endTime', 'the event has no duration: the conference ends one minute after it starts');
+  }
+  if (startDate !== null && endDate !== null && endDate <= startDate) {
+    endDate = new Date(Date.parse(`${startDate}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
+    note('endDate', 'the all-day event ends before it starts: the conference lasts one day');
+  }
   return {
-    title: event.summary ?? '',
-    startTime: event.start?.dateTime ?? null,
-    endTime: event.end?.dateTime ?? null,
-    startDate: event.start?.date ?? null,
-    endDate: event.end?.date ?? null,
+    title: clampTitle(event.summary ?? '', note),
+    startTime,
+    endTime,
+    startDate,
+    endDate,
     timeZone: event.start?.timeZone ?? null,
     recurrence: event.recurrence ? [...event.recurrence] : [],
-    attendees: attendeeEmails(event),
+    attendees: attendeeEmails(event, note),
   };
+}
+
+/** What fieldsFromEvent changed to fit the provider's limits (empty when the event fits as it is). */
+export function clampNotes(event: CalendarEvent): ClampNote[] {
+  const notes: ClampNote[] = [];
+  fieldsFromEvent(event, notes);
+  return notes;
+}
+
+/** Counted in code points (as the server's schema does), never splitting a surrogate pair; ends with '…'. */
+function clampTitle(title: string, note: (field: 'title', message: string) => void): string {
+  if (title.length <= MAX_TITLE) return title;
+  const points = [...title];
+  if (points.length <= MAX_TITLE) return title;
+  note('title', `title shortened from ${points.length} to ${MAX_TITLE} characters`);
+  return `${points.slice(0, MAX_TITLE - 1).join('')}…`;
 }
 
 /**
@@ -37,14 +79,25 @@ export function placeholderFields(): ConferenceFields {
   };
 }
 
-/** Lower-cased, unique, sorted people. Rooms and other resources are not participants of the conference. */
-function attendeeEmails(event: CalendarEvent): string[] {
+/**
+ * Lower-cased, unique, sorted people, at most the provider's 1000: the organizer kept, then the first in the
+ * event's order. Rooms and other resources are not participants of the conference.
+ */
+function attendeeEmails(event: CalendarEvent, note: (field: 'attendees', message: string) => void): string[] {
   const emails = new Set<string>();
   for (const attendee of event.attendees ?? []) {
     if (attendee.resource === true || !attendee.email) continue;
     emails.add(attendee.email.toLowerCase());
   }
-  return [...emails].sort();
+  if (emails.size <= MAX_ATTENDEES) return [...emails].sort();
+  const organizer = (event as { organizer?: { email?: string } }).organizer?.email?.toLowerCase();
+  const kept = organizer !== undefined && emails.has(organizer) ? [organizer] : [];
+  for (const email of emails) {
+    if (kept.length >= MAX_ATTENDEES) break;
+    if (email !== organizer) kept.push(email);
+  }
+  note('attendees', `${emails.size - kept.length} addresses over the provider's ${MAX_ATTENDEES} dropped`);
+  return kept.sort();
 }
 
 /** Only the fields of `wanted` that differ from `sent`; an empty object means no call is needed. */
