@@ -6,7 +6,12 @@
  *   to as well), synchronous as the script sees it, acting as the execution's user (the bearer token's text);
  * - straight onto an in-process emulator engine (deterministic tests on a virtual clock).
  */
-import { type AppsScriptEvents, appsScriptEvents, type CalendarEngine } from '../calendar-emulator/engine';
+import {
+  type AppsScriptEvents,
+  appsScriptEvents,
+  type CalendarEngine,
+  GoogleApiError,
+} from '../calendar-emulator/engine';
 import { appsScriptException, strictService } from './errors';
 import { count, type ExecutionContext } from './execution';
 import type { SyncHttp } from './sync-http';
@@ -19,7 +24,10 @@ export type CalendarBinding =
 type Args = Record<string, unknown>;
 type Headers = Record<string, string>;
 
-/** Google's error body (`{"error":{"code","message","errors"}}`) turned into Apps Script's exception. */
+/**
+ * Google's error body (`{"error":{"code","message","errors"}}`) turned into Apps Script's exception; `method` is
+ * `events.<method>` or `calendarList.<method>` (the message names `calendar.<resource>.<method>`).
+ */
 function googleJsonResponseException(method: string, status: number, text: string): Error {
   let body: { error?: { code?: number; message?: string; errors?: unknown[] } } = {};
   try {
@@ -28,7 +36,7 @@ function googleJsonResponseException(method: string, status: number, text: strin
     // Not Google's body: the status alone is all there is.
   }
   const message = body.error?.message ?? `HTTP ${status}`;
-  const error = new Error(`API call to calendar.events.${method} failed with error: ${message}`) as Error & {
+  const error = new Error(`API call to calendar.${method} failed with error: ${message}`) as Error & {
     details: unknown;
   };
   error.name = 'GoogleJsonResponseException';
@@ -47,11 +55,9 @@ function query(args: Args): string {
   return s ? `?${s}` : '';
 }
 
-function httpEvents(rootUrl: string, http: SyncHttp, execution: ExecutionContext): AppsScriptEvents {
-  const base = `${rootUrl.replace(/\/$/, '')}/calendar/v3/calendars/`;
-  const path = (calendarId: string, eventId?: string, tail = '') =>
-    `${base}${encodeURIComponent(String(calendarId))}/events${eventId === undefined ? '' : `/${encodeURIComponent(String(eventId))}`}${tail}`;
-  const call = (
+/** One synchronous request to the emulator as the execution's user; a status of 400 or more throws Apps Script's way. */
+function httpCaller(http: SyncHttp, execution: ExecutionContext) {
+  return (
     method: string,
     httpMethod: string,
     url: string,
@@ -81,6 +87,21 @@ function httpEvents(rootUrl: string, http: SyncHttp, execution: ExecutionContext
     if (result.status >= 400) throw googleJsonResponseException(method, result.status, text);
     return text === '' ? undefined : JSON.parse(text);
   };
+}
+
+function httpEvents(rootUrl: string, http: SyncHttp, execution: ExecutionContext): AppsScriptEvents {
+  const base = `${rootUrl.replace(/\/$/, '')}/calendar/v3/calendars/`;
+  const path = (calendarId: string, eventId?: string, tail = '') =>
+    `${base}${encodeURIComponent(String(calendarId))}/events${eventId === undefined ? '' : `/${encodeURIComponent(String(eventId))}`}${tail}`;
+  const request = httpCaller(http, execution);
+  const call = (
+    method: string,
+    httpMethod: string,
+    url: string,
+    args?: Args,
+    headers?: Headers,
+    body?: unknown,
+  ) => request(`events.${method}`, httpMethod, url, args, headers, body);
   return {
     list: (calendarId, args = {}, headers = {}) =>
       call('list', 'GET', path(calendarId), args as Args, headers),
@@ -97,7 +118,56 @@ function httpEvents(rootUrl: string, http: SyncHttp, execution: ExecutionContext
     },
     instances: (calendarId, eventId, args = {}, headers = {}) =>
       call('instances', 'GET', path(calendarId, eventId, '/instances'), args as Args, headers),
+    // `destination` is a required query parameter, but a positional argument in Apps Script.
+    move: (
+      calendarId: string,
+      eventId: string,
+      destination: string,
+      args: Args = {},
+      headers: Headers = {},
+    ) => call('move', 'POST', path(calendarId, eventId, '/move'), { ...(args ?? {}), destination }, headers),
   } as AppsScriptEvents;
+}
+
+/** `Calendar.CalendarList`: the execution's user's calendar list (`users/me/calendarList`). */
+interface AppsScriptCalendarList {
+  list(optionalArgs?: Args, headers?: Headers): unknown;
+  get(calendarId: string, optionalArgs?: Args, headers?: Headers): unknown;
+}
+
+function httpCalendarList(
+  rootUrl: string,
+  http: SyncHttp,
+  execution: ExecutionContext,
+): AppsScriptCalendarList {
+  const base = `${rootUrl.replace(/\/$/, '')}/calendar/v3/users/me/calendarList`;
+  const request = httpCaller(http, execution);
+  return {
+    list: (args = {}, headers = {}) => request('calendarList.list', 'GET', base, args, headers),
+    get: (calendarId, args = {}, headers = {}) =>
+      request('calendarList.get', 'GET', `${base}/${encodeURIComponent(String(calendarId))}`, args, headers),
+  };
+}
+
+function engineCalendarList(engine: CalendarEngine, user: string): AppsScriptCalendarList {
+  const call = <T>(method: string, fn: () => T): T => {
+    try {
+      return fn();
+    } catch (e) {
+      if (!(e instanceof GoogleApiError)) throw e;
+      // The engine's conversion (with or without the prefix, as the engine was configured), for this resource.
+      const out = engine.toAppsScriptError(e, method);
+      out.message = out.message.replace(
+        /^API call to calendar\.events\./,
+        'API call to calendar.calendarList.',
+      );
+      throw out;
+    }
+  };
+  return {
+    list: (args = {}) => call('list', () => engine.listCalendarList(user, args)),
+    get: (calendarId) => call('get', () => engine.getCalendarListEntry(user, calendarId)),
+  };
 }
 
 const HELPERS = [
@@ -127,7 +197,22 @@ export function calendarService(binding: CalendarBinding, execution: ExecutionCo
       return fn(...args);
     };
   }
-  const service: Record<string, unknown> = { Events: strictService('Calendar.Events', counted) };
+  const calendarList =
+    binding.kind === 'http'
+      ? httpCalendarList(binding.rootUrl, binding.http, execution)
+      : engineCalendarList(binding.engine, execution.user);
+  const countedList: Record<string, (...args: unknown[]) => unknown> = {};
+  for (const [method, fn] of Object.entries(calendarList) as Array<[string, (...a: unknown[]) => unknown]>) {
+    countedList[method] = (...args: unknown[]) => {
+      execution.checkTime();
+      count(execution.stats.calendar, `calendarList.${method}`);
+      return fn(...args);
+    };
+  }
+  const service: Record<string, unknown> = {
+    Events: strictService('Calendar.Events', counted),
+    CalendarList: strictService('Calendar.CalendarList', countedList),
+  };
   for (const helper of HELPERS) service[helper] = () => ({});
   return strictService('Calendar', service);
 }
