@@ -90,7 +90,7 @@ function attendeeEmails(event: CalendarEvent, note: (field: 'attendees', message
     emails.add(attendee.email.toLowerCase());
   }
   if (emails.size <= MAX_ATTENDEES) return [...emails].sort();
-  const organizer = (event as { organizer?: { email?: string } }).organizer?.email?.toLowerCase();
+  const organizer = event.organizer?.email?.toLowerCase();
   const kept = organizer !== undefined && emails.has(organizer) ? [organizer] : [];
   for (const email of emails) {
     if (kept.length >= MAX_ATTENDEES) break;

@@ -24,6 +24,12 @@ export interface EventConference {
   solutionType?: string;
 }
 
+/** The event's organizer (the provider's attendee cap keeps this address); `self` is false on an attendee's copy. */
+export interface EventOrganizer {
+  email?: string;
+  self?: boolean;
+}
+
 /**
  * A validated event from `Calendar.Events.list` / `get`. A deleted event may carry only `id` and `status`;
  * a cancelled occurrence of a recurring event carries `id`, `recurringEventId` and `originalStartTime`.
@@ -39,6 +45,7 @@ export interface CalendarEvent {
   originalStartTime?: EventTime;
   attendees?: EventAttendee[];
   conference?: EventConference;
+  organizer?: EventOrganizer;
   etag?: string;
   updated?: string;
 }

@@ -5,7 +5,7 @@
  * A deleted event may carry only `id` and `status` (Calendar guarantees nothing more), and that is valid.
  */
 import { InvalidEventError } from './errors';
-import type { CalendarEvent, EventAttendee, EventConference, EventTime } from './model';
+import type { CalendarEvent, EventAttendee, EventConference, EventOrganizer, EventTime } from './model';
 
 type Json = Record<string, unknown>;
 
@@ -60,6 +60,7 @@ function toEvent(raw: unknown): CalendarEvent {
   assign(event, 'recurrence', optionalStrings(raw, 'recurrence'));
   assign(event, 'attendees', optionalAttendees(raw['attendees']));
   assign(event, 'conference', optionalConference(raw['conferenceData']));
+  assign(event, 'organizer', optionalOrganizer(raw['organizer']));
   checkLiveEvent(event);
   return event;
 }
@@ -150,6 +151,17 @@ function optionalConference(value: unknown): EventConference | undefined {
     }
   }
   return conference;
+}
+
+function optionalOrganizer(value: unknown): EventOrganizer | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!isObject(value)) throw new Invalid('organizer is not an object');
+  const organizer: EventOrganizer = {};
+  assign(organizer, 'email', optionalString(value, 'email'));
+  const self = value['self'];
+  if (self !== undefined && typeof self !== 'boolean') throw new Invalid('organizer.self is not boolean');
+  assign(organizer, 'self', self);
+  return organizer;
 }
 
 function isObject(value: unknown): value is Json {

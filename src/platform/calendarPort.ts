@@ -19,7 +19,8 @@ export interface CalendarEventsService {
 /** The event fields the engine reads (model.ts CalendarEvent); nothing else is transferred. */
 export const EVENT_FIELDS =
   'id,status,summary,start,end,recurrence,recurringEventId,originalStartTime,' +
-  'attendees(email,responseStatus,resource),conferenceData(conferenceId,conferenceSolution/key/type),etag,updated';
+  'attendees(email,responseStatus,resource),organizer(email,self),' +
+  'conferenceData(conferenceId,conferenceSolution/key/type),etag,updated';
 export const LIST_FIELDS = `items(${EVENT_FIELDS}),nextPageToken,nextSyncToken`;
 
 export class AppsScriptCalendarPort implements CalendarPort {

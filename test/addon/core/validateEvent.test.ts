@@ -78,4 +78,12 @@ describe('validateEvent', () => {
     expect(result).toBeInstanceOf(InvalidEventError);
     expect((result as InvalidEventError).eventId).toBe('broken1');
   });
+
+  it('reads the organizer, whose address the provider cap keeps, and refuses a malformed one', () => {
+    const raw = anEvent().with('organizer', { email: 'Alice@example.com', self: true }).build();
+    expect(validateEvent(raw)).toMatchObject({ organizer: { email: 'Alice@example.com', self: true } });
+    const bad = validateEvent(anEvent().withId('org1').with('organizer', { self: 'yes' }).build());
+    expect(bad).toBeInstanceOf(InvalidEventError);
+    expect((bad as InvalidEventError).message).toContain('organizer.self');
+  });
 });

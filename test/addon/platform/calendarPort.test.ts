@@ -42,7 +42,8 @@ describe('AppsScriptCalendarPort.listEvents', () => {
     ]);
     expect(LIST_FIELDS).toBe(
       'items(id,status,summary,start,end,recurrence,recurringEventId,originalStartTime,' +
-        'attendees(email,responseStatus,resource),conferenceData(conferenceId,conferenceSolution/key/type),etag,updated),' +
+        'attendees(email,responseStatus,resource),organizer(email,self),' +
+        'conferenceData(conferenceId,conferenceSolution/key/type),etag,updated),' +
         'nextPageToken,nextSyncToken',
     );
   });
