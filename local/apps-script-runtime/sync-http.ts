@@ -118,6 +118,8 @@ export class SyncHttp {
   private readonly port: MessagePort;
   private readonly flags: Int32Array;
   private nextId = 1;
+  /** Once closed (the worker terminating or gone), a request fails at once instead of waiting out its timeout. */
+  private closed = false;
   /** Time spent blocked in requests, and how many were sent. */
   totalMs = 0;
   requests = 0;
@@ -133,6 +135,9 @@ export class SyncHttp {
       transferList: [port2],
     });
     this.worker.unref();
+    this.worker.once('exit', () => {
+      this.closed = true;
+    });
   }
 
   /** One request; see `requestAll`. */
@@ -147,6 +152,9 @@ export class SyncHttp {
    */
   requestAll(reqs: SyncRequest[], maxWaitMs = Number.POSITIVE_INFINITY): SyncResult[] {
     if (reqs.length === 0) return [];
+    if (this.closed) {
+      return reqs.map((r) => ({ failure: 'network', message: 'the runtime is closed', url: r.url }));
+    }
     const id = this.nextId++;
     const started = Date.now();
     Atomics.store(this.flags, 0, 0);
@@ -182,6 +190,7 @@ export class SyncHttp {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     this.port.close();
     await this.worker.terminate();
   }

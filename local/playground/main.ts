@@ -121,6 +121,8 @@ async function main(): Promise<void> {
   stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
+    // The demo may still be between steps: what it does against the stopping servers is neither logged nor fatal.
+    live = false;
     await page.close().catch(() => undefined);
     await playground.stop();
     process.exit(code);
@@ -146,8 +148,17 @@ async function main(): Promise<void> {
   live = true;
 
   if (options.demo) {
-    const result = await playDemo(playground);
-    const verdict = await playground.verdict();
+    // A signal during the demo stops everything promptly (stop() exits); the demo's own failures then don't count.
+    const demo = async () => {
+      const result = await playDemo(playground);
+      return { result, verdict: await playground.verdict() };
+    };
+    const played = await demo().catch((e: Error) => {
+      if (stopping) return undefined;
+      throw e;
+    });
+    if (stopping || !played) return;
+    const { result, verdict } = played;
     process.stdout.write(`\n${table(verdict.snapshot)}\n`);
     for (const failed of result.failedSteps) process.stdout.write(`failed step: ${failed}\n`);
     process.stdout.write(
