@@ -6,6 +6,7 @@
  * built and the pure core is called; nothing else in src/ outside src/platform names an Apps Script global.
  */
 import type { Conference } from '../contracts/conference-api';
+import { shortHash } from './core/conferenceFields';
 import { createConferenceForEvent } from './core/createConference';
 import { CalendarApiError, ProviderConfigError, ProviderError } from './core/errors';
 import type { SyncReport } from './core/model';
@@ -27,7 +28,13 @@ import { UserPropertiesPort, UserPropertiesRerunRequests } from './platform/stat
 import { buildStatusCard, collectStatus } from './platform/statusCard';
 import { ensureEventUpdatedTrigger, ensureHourlySweepTrigger } from './platform/triggers';
 import { UrlFetchHttpTransport } from './platform/urlFetchTransport';
-import { API_KEY_PROPERTY, type ProviderConfig, readProviderConfig, readWaveWidth } from './provider/config';
+import {
+  API_KEY_PROPERTY,
+  BASE_URL_PROPERTY,
+  type ProviderConfig,
+  readProviderConfig,
+  readWaveWidth,
+} from './provider/config';
 import { ReferenceConferenceProvider } from './provider/referenceProvider';
 
 /** How long a triggered sync waits for this user's running sync before handing its request over to it. */
@@ -212,7 +219,10 @@ function runSync(
     // The state is read under the lock, after the change that asked for it (a record that createConference wrote
     // meanwhile must be seen, or the saved event would look foreign).
     const waveWidth = readWaveWidth((name) => script[name] ?? null);
-    const syncOptions = waveWidth === undefined ? undefined : { waveWidth };
+    const syncOptions = {
+      ...(waveWidth === undefined ? {} : { waveWidth }),
+      configFingerprint: configFingerprint(script),
+    };
     const outcome = runSerializedSync(lock, ports.state, reruns, calendarId, options, (id, state, serves) => {
       const report = syncCalendar(ports, id, syncOptions, { state, serves });
       log.info('syncEvents: report', { ...report });
@@ -270,6 +280,14 @@ function ensureSweep(log: ConsoleLog): void {
 /** This user's sync state, for reading (one Properties call). */
 function readUserState(): UserState {
   return new UserState(new UserPropertiesPort(PropertiesService.getUserProperties()).readAll());
+}
+
+/**
+ * A short digest of the provider configuration, so that a call the API refused for the key is tried again as soon
+ * as the administrator changes it. 24 bits of a hash: it tells configurations apart, and cannot give the key back.
+ */
+function configFingerprint(script: Record<string, string>): string {
+  return shortHash(`${script[BASE_URL_PROPERTY] ?? ''}\n${script[API_KEY_PROPERTY] ?? ''}`, 4);
 }
 
 /** The provider configuration from Script Properties, checked against the allowlist this bundle was built with. */

@@ -104,6 +104,11 @@ export interface PendingRetry {
   /** RFC 3339; not retried before this (honours Retry-After). */
   notBefore: string;
   lastError: string;
+  /**
+   * Set when the conference API rejected the key (401/403): the configuration fingerprint it rejected. Retried
+   * at once when the configuration has changed since, at a slow cadence otherwise.
+   */
+  rejectedConfig?: string;
 }
 
 /**
@@ -121,6 +126,8 @@ export interface ListingCursor {
   /** RFC 3339: the provider asked to wait (Retry-After) or is backing off; no provider call before this. */
   notBefore?: string;
   lastError?: string;
+  /** The run stopped because the API rejected the key: the fingerprint rejected (see PendingRetry). */
+  rejectedConfig?: string;
 }
 
 /** A per-event failure kept where a person can see it (status card, logs), cleared when the event syncs. */

@@ -113,6 +113,11 @@ export interface SyncOptions {
    * there: Apps Script kills a trigger run at six minutes, and a killed run saves nothing. Default 4.5 minutes.
    */
   providerTimeBudgetMs: number;
+  /**
+   * A short digest of the provider configuration (base URL and key, never the key itself). A call the API refused
+   * with 401/403 is retried at once when this differs from the one refused, at a slow cadence otherwise.
+   */
+  configFingerprint: string;
 }
 
 export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
@@ -124,4 +129,5 @@ export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
   maxRetriesPerRun: 100,
   forgetEndedAfterMs: 30 * 24 * 60 * 60 * 1000,
   providerTimeBudgetMs: 4.5 * 60 * 1000,
+  configFingerprint: '',
 };

@@ -264,7 +264,7 @@ interface Header {
   c?: ListingCursor;
   s?: string;
   /** retries: [eventId, attempts, notBefore ms, lastError] */
-  r?: Array<[string, number, number, string]>;
+  r?: Array<[string, number, number, string, string?]>;
   /** failures: [eventId, at ms, kind, message, summary?, start?] */
   f?: Array<[string, number, EventFailure['kind'], string, string?, string?]>;
   fd?: number;
@@ -276,12 +276,16 @@ function encodeCalendar(state: CalendarState): string {
   if (state.cursor !== null) header.c = state.cursor;
   if (state.served !== null) header.s = state.served;
   if (state.retries.size > 0) {
-    header.r = [...state.retries.values()].map((r) => [
-      r.eventId,
-      r.attempts,
-      Date.parse(r.notBefore),
-      r.lastError.slice(0, MAX_MESSAGE_CHARS),
-    ]);
+    header.r = [...state.retries.values()].map((r) => {
+      const row: [string, number, number, string, string?] = [
+        r.eventId,
+        r.attempts,
+        Date.parse(r.notBefore),
+        r.lastError.slice(0, MAX_MESSAGE_CHARS),
+      ];
+      if (r.rejectedConfig !== undefined) row.push(r.rejectedConfig);
+      return row;
+    });
   }
   if (state.failures.size > 0) {
     header.f = [...state.failures.values()].map((f) => {
@@ -311,14 +315,16 @@ function decodeCalendar(calendarId: string, text: string): CalendarState {
   if (typeof header.t === 'string') state.token = header.t;
   if (header.c && typeof header.c === 'object') state.cursor = header.c;
   if (typeof header.s === 'string') state.served = header.s;
-  for (const [eventId, attempts, notBefore, lastError] of header.r ?? []) {
-    state.retries.set(eventId, {
+  for (const [eventId, attempts, notBefore, lastError, rejectedConfig] of header.r ?? []) {
+    const retry: PendingRetry = {
       calendarId,
       eventId,
       attempts,
       notBefore: new Date(notBefore).toISOString(),
       lastError,
-    });
+    };
+    if (typeof rejectedConfig === 'string') retry.rejectedConfig = rejectedConfig;
+    state.retries.set(eventId, retry);
   }
   for (const [eventId, at, kind, message, summary, start] of header.f ?? []) {
     const failure: EventFailure = { calendarId, eventId, at: new Date(at).toISOString(), kind, message };

@@ -23,7 +23,14 @@ import {
   ProviderError,
   SyncTokenRejectedError,
 } from './errors';
-import type { CalendarEvent, ConferenceFields, EventFailure, ListingCursor, SyncReport } from './model';
+import type {
+  CalendarEvent,
+  ConferenceFields,
+  EventFailure,
+  ListingCursor,
+  PendingRetry,
+  SyncReport,
+} from './model';
 import {
   isExpiredUnattached,
   planAction,
@@ -168,7 +175,8 @@ class SyncRun {
 
   run(): SyncReport {
     const waitUntil = Date.parse(this.cal.cursor?.notBefore ?? '');
-    if (Number.isFinite(waitUntil) && waitUntil > this.startMs) {
+    const configChanged = this.configChangedSince(this.cal.cursor?.rejectedConfig);
+    if (Number.isFinite(waitUntil) && waitUntil > this.startMs && !configChanged) {
       this.report.mode = 'skipped';
       this.report.incomplete = 'waiting';
       this.report.failures.push({
@@ -204,7 +212,7 @@ class SyncRun {
   /** Parked events whose time has come, re-read from Calendar so the retry sends their latest state. */
   private retryDue(): Stop | null {
     const due = [...this.cal.retries.values()]
-      .filter((r) => Date.parse(r.notBefore) <= this.startMs)
+      .filter((r) => Date.parse(r.notBefore) <= this.startMs || this.configChangedSince(r.rejectedConfig))
       .slice(0, this.options.maxRetriesPerRun);
     if (due.length === 0) return null;
     const events: Array<{ event: CalendarEvent; attempts: number }> = [];
@@ -295,7 +303,12 @@ class SyncRun {
         }
         const parked = this.cal.retries.get(event.id);
         // Still waiting (Retry-After, backoff): the retry re-reads the event when it is due, newest state then.
-        if (parked && Date.parse(parked.notBefore) > this.startMs) continue;
+        if (
+          parked &&
+          Date.parse(parked.notBefore) > this.startMs &&
+          !this.configChangedSince(parked.rejectedConfig)
+        )
+          continue;
         events.push({ event, attempts: parked?.attempts ?? 0 });
       }
       // The first page after a provider outage holds the changes that waited for it: their calls are retries.
@@ -330,12 +343,15 @@ class SyncRun {
       if (stop.reason === 'provider-unavailable') {
         cursor.attempts = at.attempts + 1;
         cursor.notBefore = new Date(
-          retryNotBefore(this.startMs, cursor.attempts, this.calendarId, stop.error.retryAfterSeconds),
+          this.notBefore(cursor.attempts, this.calendarId, stop.error),
         ).toISOString();
-        cursor.lastError = stop.error.message.slice(0, 300);
+        cursor.lastError = stoppedMessage(stop.error).slice(0, 300);
+        if (isKeyRejection(stop.error)) cursor.rejectedConfig = this.options.configFingerprint;
+        else delete cursor.rejectedConfig;
       } else {
         delete cursor.notBefore;
         delete cursor.lastError;
+        delete cursor.rejectedConfig;
       }
       this.cal.cursor = cursor;
     } else if (stop.reason === 'provider-unavailable' && this.cal.token !== null) {
@@ -344,10 +360,9 @@ class SyncRun {
       this.cal.cursor = {
         syncToken: this.cal.token,
         attempts,
-        notBefore: new Date(
-          retryNotBefore(this.startMs, attempts, this.calendarId, stop.error.retryAfterSeconds),
-        ).toISOString(),
-        lastError: stop.error.message.slice(0, 300),
+        notBefore: new Date(this.notBefore(attempts, this.calendarId, stop.error)).toISOString(),
+        lastError: stoppedMessage(stop.error).slice(0, 300),
+        ...(isKeyRejection(stop.error) ? { rejectedConfig: this.options.configFingerprint } : {}),
       };
     }
     if (stop.reason === 'time-budget') {
@@ -467,6 +482,7 @@ class SyncRun {
       const again: Step[] = [];
       let retryableFailures = 0;
       let outage: ProviderError | null = null;
+      let keyRejection: ProviderError | null = null;
       wave.forEach((step, i) => {
         const outcome = outcomes[i] ?? {
           ok: false,
@@ -493,7 +509,20 @@ class SyncRun {
             return;
           }
         }
-        if (error instanceof ProviderError && error.retryable) {
+        if (isKeyRejection(error)) {
+          // The same key would be refused again this run: parked until the configuration changes (or slowly).
+          retryableFailures++;
+          keyRejection = error as ProviderError;
+          this.park(step, error as ProviderError);
+          return;
+        }
+        if (error instanceof ProviderError && error.code === 'FAILED_PRECONDITION' && step.sends < 3) {
+          // 412: the conference changed under the request; it is sent again (re-read and re-applied: the body is
+          // the event's whole state, and carries no precondition of its own).
+          again.push(step);
+          return;
+        }
+        if (error instanceof ProviderError && (error.retryable || error.code === 'FAILED_PRECONDITION')) {
           retryableFailures++;
           if (error.status === 429 || error.retryAfterSeconds !== undefined) outage = error;
           if (step.sends < 2) again.push(step);
@@ -504,6 +533,7 @@ class SyncRun {
       });
       // Every call failed, and not only calls sent a second time (those say less: their neighbours landed).
       const firstSends = wave.some((step) => step.sends === 1);
+      if (retryableFailures === wave.length && keyRejection !== null) outage = keyRejection;
       if (retryableFailures === wave.length && firstSends && outage === null) {
         outage = (outcomes.find((o) => !o.ok && o.error instanceof ProviderError) as { error: ProviderError })
           .error;
@@ -557,21 +587,34 @@ class SyncRun {
   /** One event's call failed twice in this run while the provider answered others: retried on a later run. */
   private park(step: Step, error: ProviderError): void {
     const attempts = step.attempts + 1;
+    const rejected = isKeyRejection(error);
     if (!this.cal.retries.has(step.event.id) && this.cal.retries.size >= MAX_RETRIES_PER_CALENDAR) {
       // The retry list is bounded; past it the change is not dropped but left in the feed (cursor) instead.
       this.report.deferred++;
       return;
     }
-    this.cal.retries.set(step.event.id, {
+    const message = rejected ? keyRejectedMessage(error) : error.message;
+    const retry: PendingRetry = {
       calendarId: this.calendarId,
       eventId: step.event.id,
       attempts,
-      notBefore: new Date(
-        retryNotBefore(this.startMs, attempts, step.event.id, error.retryAfterSeconds),
-      ).toISOString(),
-      lastError: error.message.slice(0, 300),
-    });
-    this.recordFailure(step.event.id, 'provider-retrying', error.message, true, step.event);
+      notBefore: new Date(this.notBefore(attempts, step.event.id, error)).toISOString(),
+      lastError: message.slice(0, 300),
+    };
+    if (rejected) retry.rejectedConfig = this.options.configFingerprint;
+    this.cal.retries.set(step.event.id, retry);
+    this.recordFailure(step.event.id, 'provider-retrying', message, true, step.event);
+  }
+
+  /** When a failed call may go again: Retry-After or backoff; a rejected key no sooner than the slow cadence. */
+  private notBefore(attempts: number, seed: string, error: ProviderError): number {
+    const at = retryNotBefore(this.startMs, attempts, seed, error.retryAfterSeconds);
+    return isKeyRejection(error) ? Math.max(at, this.startMs + KEY_REJECTED_RETRY_MS) : at;
+  }
+
+  /** A wait that a configuration change since the rejection cuts short. */
+  private configChangedSince(rejectedConfig: string | undefined): boolean {
+    return rejectedConfig !== undefined && rejectedConfig !== this.options.configFingerprint;
   }
 
   private outOfTime(): boolean {
@@ -708,4 +751,23 @@ function emptyReport(calendarId: string): SyncReport {
     failures: [],
     tokenStored: false,
   };
+}
+
+/** How long a call refused for the key waits when the configuration has not changed: a slow cadence. */
+const KEY_REJECTED_RETRY_MS = 60 * 60 * 1000;
+
+/** 401/403: the conference API refused the add-on's key; what fixes it is a configuration change, not time. */
+function isKeyRejection(error: unknown): boolean {
+  return error instanceof ProviderError && (error.status === 401 || error.status === 403);
+}
+
+function keyRejectedMessage(error: ProviderError): string {
+  return (
+    `the conference API rejected the key (${error.status}): check CONFERENCE_API_KEY in the Script Properties; ` +
+    `the change is retried as soon as the configuration changes, hourly meanwhile (${error.message})`
+  );
+}
+
+function stoppedMessage(error: ProviderError): string {
+  return isKeyRejection(error) ? keyRejectedMessage(error) : error.message;
 }
