@@ -14,6 +14,7 @@ export interface ClampNote {
 
 const MAX_TITLE = 1024;
 const MAX_ATTENDEES = 1000;
+const MAX_RECURRENCE_LINES = 100;
 const MINUTE_MS = 60 * 1000;
 
 /**
@@ -41,9 +42,70 @@ export function fieldsFromEvent(event: CalendarEvent, notes?: ClampNote[]): Conf
     startDate,
     endDate,
     timeZone: event.start?.timeZone ?? null,
-    recurrence: event.recurrence ? [...event.recurrence] : [],
+    recurrence: foldRecurrence(event.recurrence ?? [], note),
     attendees: attendeeEmails(event, note),
   };
+}
+
+/**
+ * An iCalendar line the provider accepts (conference-api.md: RRULE, EXRULE, RDATE or EXDATE, then parameters or
+ * ":"), the same shape the reference server checks; anything else would make every PATCH of the event fail.
+ */
+const PARAM_VALUE = '(?:"[^"\\r\\n]*"|[^";:,\\r\\n]*)';
+const RECURRENCE_LINE = new RegExp(
+  `^(?:RRULE|EXRULE|RDATE|EXDATE)(?:;[A-Za-z0-9-]+=${PARAM_VALUE}(?:,${PARAM_VALUE})*)*:[^\\r\\n]+$`,
+  'i',
+);
+/** Merged EXDATE/RDATE lines stay well under any line length a server would take (the reference one: 4096). */
+const MAX_FOLDED_LINE = 2000;
+
+/**
+ * At most the provider's 100 lines, meaning kept: lines it would refuse are dropped; past 100, the EXDATE and RDATE
+ * lines that share their parameters are merged into comma-separated lists (RFC 5545 allows a list per line), and
+ * only if that is still too many are the last lines dropped. Within the limit the lines go as Calendar has them.
+ */
+function foldRecurrence(lines: string[], note: (field: 'recurrence', message: string) => void): string[] {
+  const valid = lines.filter((line) => RECURRENCE_LINE.test(line));
+  if (valid.length < lines.length) {
+    note('recurrence', `${lines.length - valid.length} recurrence lines the provider would refuse dropped`);
+  }
+  if (valid.length <= MAX_RECURRENCE_LINES) return valid;
+  const rules: string[] = [];
+  const dates = new Map<string, string[]>();
+  for (const line of valid) {
+    const colon = line.indexOf(':');
+    const name = line.slice(0, colon);
+    if (!/^(EXDATE|RDATE)\b/i.test(name)) {
+      rules.push(line);
+      continue;
+    }
+    const values = dates.get(name) ?? [];
+    values.push(...line.slice(colon + 1).split(','));
+    dates.set(name, values);
+  }
+  const folded = [...rules];
+  for (const [name, values] of dates) {
+    let current = '';
+    for (const value of values) {
+      if (current !== '' && current.length + value.length + 1 > MAX_FOLDED_LINE) {
+        folded.push(`${name}:${current}`);
+        current = '';
+      }
+      current = current === '' ? value : `${current},${value}`;
+    }
+    if (current !== '') folded.push(`${name}:${current}`);
+  }
+  note(
+    'recurrence',
+    `${valid.length} recurrence lines folded into ${Math.min(folded.length, MAX_RECURRENCE_LINES)}`,
+  );
+  if (folded.length > MAX_RECURRENCE_LINES) {
+    note(
+      'recurrence',
+      `${folded.length - MAX_RECURRENCE_LINES} recurrence lines over the provider's 100 dropped`,
+    );
+  }
+  return folded.slice(0, MAX_RECURRENCE_LINES);
 }
 
 /** What fieldsFromEvent changed to fit the provider's limits (empty when the event fits as it is). */

@@ -6,7 +6,7 @@
  */
 import type { Conference } from '../../contracts/conference-api';
 import { putRecord, sentFields } from './applyAction';
-import { fieldsFromEvent, placeholderFields } from './conferenceFields';
+import { type ClampNote, fieldsFromEvent, placeholderFields } from './conferenceFields';
 import { describeError, ProviderConfigError, ProviderError } from './errors';
 import { idempotencyKey } from './idempotencyKey';
 import type { ConferenceFields, ConferenceRecord } from './model';
@@ -144,7 +144,15 @@ function readEventFields(ports: SyncPorts, calendarId: string, eventId: string):
     });
     return placeholderFields();
   }
-  return fieldsFromEvent(event);
+  const notes: ClampNote[] = [];
+  const fields = fieldsFromEvent(event, notes);
+  if (notes.length > 0) {
+    ports.log.warn('event exceeds the conference API limits; created within them', {
+      eventId,
+      notes: notes.map((n) => n.message),
+    });
+  }
+  return fields;
 }
 
 /** Maps a failure to Calendar's error types. Messages come from typed errors, which never hold the key. */

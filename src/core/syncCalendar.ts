@@ -16,6 +16,7 @@
  */
 import type { Conference } from '../../contracts/conference-api';
 import { type ApplyOutcome, prepare, recreateCall, settle, settleRecreate } from './applyAction';
+import { clampNotes } from './conferenceFields';
 import {
   CalendarApiError,
   describeError,
@@ -435,6 +436,8 @@ class SyncRun {
   private begin(event: CalendarEvent, attempts: number): Step | null {
     try {
       const action = this.plan(event);
+      if ((action.kind === 'update' || action.kind === 'adopt-split') && action.changed)
+        this.noteClamps(event);
       const call = prepare(this.cal, action, this.ports.log);
       if (call === null) {
         this.finish(event, settle(this.cal, action));
@@ -446,6 +449,16 @@ class SyncRun {
       this.onPermanentError(event, error);
       return null;
     }
+  }
+
+  /** What of the event had to be cut to fit the provider's limits goes to the log (the rest is sent as it is). */
+  private noteClamps(event: CalendarEvent): void {
+    const notes = clampNotes(event);
+    if (notes.length === 0) return;
+    this.ports.log.warn(`event ${event.id} exceeds the conference API's limits; sent within them`, {
+      calendarId: this.calendarId,
+      notes: notes.map((n) => n.message),
+    });
   }
 
   private plan(event: CalendarEvent): SyncAction {
