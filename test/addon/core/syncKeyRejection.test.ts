@@ -3,11 +3,11 @@
  * 401/403 (the key refused) keeps the change — a DELETE too — and is retried as soon as the configuration changes,
  * hourly otherwise, without ever being dropped.
  */
-import { anEvent, CAL, FAILURES, makeWorld } from '../fakes';
+import { anEvent, CAL, FAILURES, type InjectedFailure, makeWorld } from '../fakes';
 
 const HOUR = 60 * 60 * 1000;
-const preconditionFailed = { status: 412, code: 'FAILED_PRECONDITION', retryable: false };
-const forbidden = { status: 403, code: 'PERMISSION_DENIED', retryable: false };
+const preconditionFailed: InjectedFailure = { status: 412, code: 'FAILED_PRECONDITION', retryable: false };
+const forbidden: InjectedFailure = { status: 403, code: 'PERMISSION_DENIED', retryable: false };
 
 function meeting(id: string) {
   return anEvent().withId(id).titled('Planning');
