@@ -34,6 +34,7 @@ import {
   type ProviderConfig,
   readProviderConfig,
   readWaveWidth,
+  secretValues,
 } from './provider/config';
 import { ReferenceConferenceProvider } from './provider/referenceProvider';
 
@@ -201,7 +202,10 @@ function readScriptProperties(): Record<string, string> {
 
 /** The log, told the API key (when there is one) so that no line can ever carry it. */
 function makeLog(script: Record<string, string>): ConsoleLog {
-  return new ConsoleLog(console, [script[API_KEY_PROPERTY] ?? null]);
+  return new ConsoleLog(
+    console,
+    secretValues((name) => script[name] ?? null),
+  );
 }
 
 function runSync(

@@ -147,3 +147,42 @@ export function readWaveWidth(read: PropertyReader): number | undefined {
   }
   return Number(value);
 }
+
+/**
+ * Every configured value that could hold the key, for the log to redact: the key as given and trimmed, its
+ * whitespace-separated parts (a pasted `Bearer …`), and the base URL property's own secret-bearing parts — all of
+ * it when it is not a URL (the properties swapped), else its userinfo, query and fragment, and its long path
+ * segments (a key pasted into the path). Longest first, so a part never splits a longer secret.
+ */
+export function secretValues(get: (name: string) => string | null): string[] {
+  const out = new Set<string>();
+  const add = (value: string | undefined | null) => {
+    const v = value?.trim();
+    if (v && v.length >= 6) out.add(v);
+  };
+  const key = get(API_KEY_PROPERTY);
+  if (key) {
+    add(key);
+    for (const part of key.split(/\s+/)) add(part);
+    add(JSON.stringify(key.trim()).slice(1, -1));
+  }
+  const base = get(BASE_URL_PROPERTY)?.trim();
+  if (base) {
+    const match = /^([a-z][a-z0-9+.-]*):\/\/([^/?#]*)([^?#]*)(\?[^#]*)?(#.*)?$/i.exec(base);
+    if (!match) add(base);
+    else {
+      const [, , authority = '', path = '', query, fragment] = match;
+      const at = authority.lastIndexOf('@');
+      if (at >= 0) {
+        const userinfo = authority.slice(0, at);
+        add(userinfo);
+        for (const part of userinfo.split(':')) add(part);
+      }
+      add(query?.slice(1));
+      for (const pair of query?.slice(1).split('&') ?? []) add(pair.slice(pair.indexOf('=') + 1));
+      add(fragment?.slice(1));
+      for (const segment of path.split('/')) if (segment.length >= 16) add(segment);
+    }
+  }
+  return [...out].sort((a, b) => b.length - a.length);
+}
