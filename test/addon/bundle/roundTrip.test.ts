@@ -102,6 +102,25 @@ describe('the bundle under gas-local', () => {
     expect(scriptApp.created).toBe(1);
   });
 
+  it('a rejected key keeps the change, says so on the card, and lands as soon as the key is fixed', () => {
+    const { app, api, calendar, scriptProperties } = setup();
+    app.createConference({ eventData: { calendarId: CAL, eventId: 'ev1' } });
+    calendar.put(CAL, calendarEvent('conf-1', 'Planning'));
+    app.syncEvents({ calendarId: CAL });
+    scriptProperties.setProperty('CONFERENCE_API_KEY', 'sk_revoked_key_0001');
+    calendar.put(CAL, calendarEvent('conf-1', 'Planning (moved)'));
+    app.syncEvents({ calendarId: CAL });
+    expect(api.conferences.get('conf-1')?.title).toBe('Planning');
+    const card = cardTexts(app.onHomepage({})).flat().join('\n');
+    expect(card).toContain('the conference API rejected the key');
+    expect(card).toContain('CONFERENCE_API_KEY');
+    expect(card).not.toContain('sk_revoked_key_0001');
+    // The administrator puts the right key back: the next trigger sends the change, no waiting for the backoff.
+    scriptProperties.setProperty('CONFERENCE_API_KEY', API_KEY);
+    app.syncEvents({ calendarId: CAL });
+    expect(api.conferences.get('conf-1')?.title).toBe('Planning (moved)');
+  });
+
   it('createConference syncs first only on a calendar that has no sync token yet', () => {
     const { app, calendarService } = setup();
     app.createConference({ eventData: { calendarId: CAL, eventId: 'ev1' } });
