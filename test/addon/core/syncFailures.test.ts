@@ -129,6 +129,25 @@ describe('provider failures', () => {
     expect(w.store.getSyncToken(CAL)).not.toBeNull();
   });
 
+  it('a deletion and an edit made during a 26-hour outage, with hourly sweeps, both land once it is over', () => {
+    const w = makeWorld();
+    const kept = w.givenOurEvent(meeting('keep0001'));
+    const gone = w.givenOurEvent(meeting('gone0001'));
+    // Every call fails for 26 hours: the fake answers 503 to whatever is sent while the clock is in the window.
+    const outageEnds = w.clock.now() + 26 * 60 * MINUTE;
+    w.provider.failWhile(() => w.clock.now() < outageEnds, FAILURES.unavailable);
+    w.calendar.put(CAL, meeting('keep0001').titled('Renamed').withOurConference(kept).build());
+    w.calendar.remove(CAL, 'gone0001');
+    for (let hour = 0; hour < 36; hour++) {
+      const report = w.sync();
+      expect(report.failures.every((f) => f.willRetry)).toBe(true);
+      w.clock.advance(60 * MINUTE);
+    }
+    expect(w.provider.get(kept)?.title).toBe('Renamed');
+    expect(w.provider.get(gone)).toBeUndefined();
+    expect(w.store.state().peek(CAL).failures.size).toBe(0);
+  });
+
   it('a 400 from the provider is recorded and not retried', () => {
     const w = makeWorld();
     const conferenceId = w.givenOurEvent(meeting());

@@ -43,6 +43,7 @@ export class FakeConferenceProvider implements ConferenceProvider {
   private readonly keys = new Map<string, string>();
   private readonly injected = new Map<ProviderMethod, Array<InjectedFailure | Error>>();
   private idCount = 0;
+  private outage: { down: () => boolean; failure: InjectedFailure } | null = null;
   readonly calls: Array<{ method: ProviderMethod; args: unknown[] }> = [];
   /** Every executeAll wave, as the conference ids and methods of its calls, in order. */
   readonly waves: Array<Array<{ method: ProviderMethod; conferenceId: string }>> = [];
@@ -54,6 +55,11 @@ export class FakeConferenceProvider implements ConferenceProvider {
     const queue = this.injected.get(method) ?? [];
     for (let i = 0; i < times; i++) queue.push(failure);
     this.injected.set(method, queue);
+  }
+
+  /** Every call fails with this failure while `down()` holds (an outage of some length on the test's clock). */
+  failWhile(down: () => boolean, failure: InjectedFailure): void {
+    this.outage = { down, failure };
   }
 
   /** How many times `method` was called (failed calls included). */
@@ -156,6 +162,9 @@ export class FakeConferenceProvider implements ConferenceProvider {
 
   private begin(method: ProviderMethod, args: unknown[]): void {
     this.calls.push({ method, args: copy(args) });
+    if (this.outage?.down()) {
+      throw new ProviderError(`provider answered ${this.outage.failure.status}`, this.outage.failure);
+    }
     const failure = this.injected.get(method)?.shift();
     if (failure === undefined) return;
     if (failure instanceof Error) throw failure;
