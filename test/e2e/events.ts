@@ -2,7 +2,7 @@
  * What the e2e tests do in Calendar, the way Calendar's UI does it: through the shared emulator engine, acting as
  * the organizer (or as an attendee), saving events that carry the add-on's conference with conferenceDataVersion 1.
  */
-import type { EventResource } from '../../local/calendar-emulator/engine';
+import type { CalendarEngine, EventResource } from '../../local/calendar-emulator/engine';
 import { type AddOn, ALICE, type BuiltConferenceData, eventConferenceData } from './harness';
 
 export const ZONE = 'Europe/Paris';
@@ -58,4 +58,32 @@ export function saveNewEventWithConference(
     { conferenceDataVersion: 1 },
   );
   return { conference, conferenceId, event };
+}
+
+/**
+ * Undo after a delete, or "Restore" from Calendar's trash: the cancelled event comes back as confirmed, with the
+ * same id and everything it carried (its conference included).
+ */
+export function restoreEvent(
+  engine: CalendarEngine,
+  user: string,
+  calendarId: string,
+  eventId: string,
+): EventResource {
+  return engine.patch(user, calendarId, eventId, { status: 'confirmed' });
+}
+
+/** A further calendar that `user` creates and owns (Calendar's "Create new calendar"); its id. */
+export function createSecondCalendar(engine: CalendarEngine, user: string, summary: string): string {
+  return engine.insertCalendar(user, { summary }).id!;
+}
+
+/** The conference id the event shows in `user`'s calendar now (undefined when it shows none). */
+export function shownConferenceId(
+  engine: CalendarEngine,
+  user: string,
+  calendarId: string,
+  eventId: string,
+): string | undefined {
+  return engine.get(user, calendarId, eventId).conferenceData?.conferenceId;
 }

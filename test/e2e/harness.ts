@@ -114,10 +114,30 @@ const view = (data: PropertyData): StoreView => ({
   getKeys: () => [...data.data.keys()],
 });
 
+/** A write the add-on's Calendar service made (Calendar.Events.patch/update/insert/remove/move), as Calendar got it. */
+export interface CalendarWrite {
+  user: string;
+  method: 'patch' | 'update' | 'insert' | 'delete' | 'move';
+  calendarId: string;
+  eventId?: string;
+  body?: Record<string, any>;
+  params: Record<string, unknown>;
+  ifMatch?: string;
+}
+
 export class E2EWorld {
   readonly engine: CalendarEngine;
   readonly runtime: AppsScriptRuntime;
   private readonly addOns = new Map<string, AddOn>();
+  /** Every event write the add-on made in Calendar (not the test's own edits), in order. */
+  readonly calendarWrites: CalendarWrite[] = [];
+  /**
+   * Called just before each of the add-on's Calendar writes reaches the engine (after it read the event): a test
+   * makes a concurrent user edit here. The test's own engine calls inside the hook are not recorded.
+   */
+  beforeCalendarWrite: ((write: CalendarWrite) => void) | undefined;
+  private executionDepth = 0;
+  private inHook = false;
 
   constructor(
     readonly server: ConferenceServer,
@@ -134,6 +154,93 @@ export class E2EWorld {
         ? (l) => process.stdout.write(`[${testName}] [${l.user} #${l.execution} ${l.level}] ${l.text}\n`)
         : undefined,
     });
+    this.watchCalendarWrites();
+  }
+
+  /** Wraps the runtime's executions and the engine's event writes so that the add-on's own writes are recorded. */
+  private watchCalendarWrites(): void {
+    const runtime = this.runtime;
+    const execute = runtime.execute.bind(runtime);
+    runtime.execute = ((...args: Parameters<AppsScriptRuntime['execute']>) => {
+      this.executionDepth++;
+      try {
+        return execute(...args);
+      } finally {
+        this.executionDepth--;
+      }
+    }) as AppsScriptRuntime['execute'];
+    const engine = this.engine as unknown as Record<string, (...a: any[]) => unknown>;
+    const shapes: Record<CalendarWrite['method'], (a: any[]) => Omit<CalendarWrite, 'user' | 'method'>> = {
+      patch: ([, c, e, b, p, cond]) => ({
+        calendarId: c,
+        eventId: e,
+        body: b,
+        params: p ?? {},
+        ifMatch: cond?.ifMatch,
+      }),
+      update: ([, c, e, b, p, cond]) => ({
+        calendarId: c,
+        eventId: e,
+        body: b,
+        params: p ?? {},
+        ifMatch: cond?.ifMatch,
+      }),
+      insert: ([, c, b, p]) => ({ calendarId: c, eventId: b?.id, body: b, params: p ?? {} }),
+      delete: ([, c, e, p, cond]) => ({ calendarId: c, eventId: e, params: p ?? {}, ifMatch: cond?.ifMatch }),
+      move: ([, c, e, d, p]) => ({ calendarId: c, eventId: e, params: { ...(p ?? {}), destination: d } }),
+    };
+    for (const method of Object.keys(shapes) as Array<CalendarWrite['method']>) {
+      const original = engine[method].bind(engine);
+      engine[method] = (...args: any[]) => {
+        if (this.executionDepth > 0 && !this.inHook) {
+          const write: CalendarWrite = { user: args[0], method, ...shapes[method](args) };
+          this.calendarWrites.push(write);
+          if (this.beforeCalendarWrite) {
+            this.inHook = true;
+            try {
+              this.beforeCalendarWrite(write);
+            } finally {
+              this.inHook = false;
+            }
+          }
+        }
+        return original(...args);
+      };
+    }
+  }
+
+  /**
+   * Moves the virtual clock forward by `ms`, running the time-driven triggers at the moments they fall due (as Apps
+   * Script does), then any still due. Returns how many ran.
+   */
+  advance(ms: number): number {
+    return this.runtime.advance(ms) + this.runtime.runDueTimeTriggers();
+  }
+
+  /** The executions that ended with an error (a trigger's failure is recorded, not thrown). */
+  failedExecutions(): Array<{ id: number; functionName: string; error: string }> {
+    return this.runtime.executions
+      .filter((e) => e.error !== undefined)
+      .map((e) => ({ id: e.id, functionName: e.functionName, error: e.error! }));
+  }
+
+  /** The add-on's homepage card for `user`, as the runtime's CardService renders it. */
+  homepage(user: string): { json: Record<string, unknown>; html: string } {
+    return this.runtime.homepage(user);
+  }
+
+  /** Sets (or, for undefined, deletes) Script Properties, as an administrator does in Project Settings. */
+  setScriptProperties(properties: Record<string, string | undefined>): void {
+    const store = this.runtime.services(ALICE).PropertiesService.getScriptProperties();
+    for (const [key, value] of Object.entries(properties)) {
+      if (value === undefined) store.deleteProperty(key);
+      else store.setProperty(key, value);
+    }
+  }
+
+  /** Provider requests made after the first `since` ones. */
+  fetchesSince(since: number): FetchRecord[] {
+    return this.fetches.slice(since);
   }
 
   /** Every UrlFetchApp request so far. */
