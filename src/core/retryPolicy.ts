@@ -6,7 +6,11 @@
 import { hash128 } from './idempotencyKey';
 
 const BASE_DELAY_MS = 60 * 1000;
-const MAX_DELAY_MS = 6 * 60 * 60 * 1000;
+/**
+ * Capped at an hour, the cadence of the sweep: through an outage of days the add-on asks about once an hour (a
+ * trivial load), and once the provider is back a change waits at most about an hour to land.
+ */
+const MAX_DELAY_MS = 60 * 60 * 1000;
 const JITTER_SHARE = 0.2;
 
 export function retryNotBefore(

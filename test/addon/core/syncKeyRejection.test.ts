@@ -60,7 +60,7 @@ describe('the conference API rejects the key', () => {
       w.sync(CAL, { configFingerprint: 'same' });
       w.clock.advance(8 * HOUR);
     }
-    // 30 refusals over 10 days (backoff capped at 6 h, jitter 20 %), then the provider takes the key again (it was restored on its side).
+    // 30 refusals over 10 days (backoff capped, jitter 20 %), then the provider takes the key again (it was restored on its side).
     expect(w.provider.count('update')).toBe(30);
     expect(w.sync(CAL, { configFingerprint: 'same' })).toMatchObject({ updated: 1, tokenStored: true });
     expect(w.provider.get(conferenceId)?.title).toBe('Renamed');
