@@ -4,8 +4,16 @@
  * followed in the destination calendar: the add-on finds where the event went and makes sure that calendar is
  * synced (an EventUpdated trigger of alice's for it).
  */
-import { createSecondCalendar, saveNewEventWithConference, shownConferenceId } from './events';
-import { ALICE, BOB, type ConferenceServer, conferenceOrNull, type E2EWorld, useE2E } from './harness';
+import { createSecondCalendar, meetingBody, saveNewEventWithConference, shownConferenceId } from './events';
+import {
+  ALICE,
+  BOB,
+  type ConferenceServer,
+  conferenceOrNull,
+  type E2EWorld,
+  eventConferenceData,
+  useE2E,
+} from './harness';
 
 const e2e = useE2E();
 let server: ConferenceServer;
@@ -30,8 +38,8 @@ describe('moving an event to another calendar (issue 9, case 12)', () => {
     });
     alice.fireTrigger(ALICE);
 
-    // Calendar's "Change calendar": the primary calendar's feed shows a cancelled tombstone, the team calendar
-    // the same event (same id), organized by it.
+    // Calendar's "Change calendar": the team calendar shows the same event (same id), organized by it. Alice is
+    // among the guests (Calendar lists the organizer), so her primary calendar keeps an attendee's copy of it.
     world.engine.move(ALICE, ALICE, 'relocated01', team);
     expect(world.engine.get(ALICE, team, 'relocated01')).toMatchObject({
       status: 'confirmed',
@@ -56,5 +64,38 @@ describe('moving an event to another calendar (issue 9, case 12)', () => {
     alice.fireTrigger(team);
     world.advance(2 * HOUR);
     expect(await conferenceOrNull(server.client, conferenceId)).toBeNull();
+  });
+
+  // Without guests the event has no attendee list, so the primary calendar keeps no attendee's copy of it: its feed
+  // shows only the bare cancelled tombstone that events.move leaves behind.
+  it('an event without guests moved to another of my calendars keeps its conference, which follows it there', async () => {
+    const alice = world.addOn(ALICE);
+    const personal = createSecondCalendar(world.engine, ALICE, 'Personal');
+    const built = alice.createConference(ALICE, 'relocated02');
+    const conferenceId = JSON.parse(built.printJson()).conferenceId as string;
+    const body = meetingBody({
+      id: 'relocated02',
+      summary: 'Dentist (video)',
+      start: '2026-12-04T08:30:00+01:00',
+      end: '2026-12-04T09:00:00+01:00',
+    });
+    delete body.attendees;
+    body.conferenceData = eventConferenceData(built);
+    world.engine.insert(ALICE, ALICE, body, { conferenceDataVersion: 1 });
+    alice.fireTrigger(ALICE);
+    expect(await server.client.getConference(conferenceId)).toMatchObject({ title: 'Dentist (video)' });
+
+    world.engine.move(ALICE, ALICE, 'relocated02', personal);
+    expect(world.engine.get(ALICE, ALICE, 'relocated02')).toMatchObject({ status: 'cancelled' });
+    alice.fireTrigger(ALICE);
+    world.advance(2 * HOUR);
+    expect(await conferenceOrNull(server.client, conferenceId)).toMatchObject({ id: conferenceId });
+    expect(alice.trigger(personal)).toBeDefined();
+
+    world.engine.patch(ALICE, personal, 'relocated02', { summary: 'Dentist (video, moved)' });
+    alice.fireTrigger(personal);
+    expect(await server.client.getConference(conferenceId)).toMatchObject({
+      title: 'Dentist (video, moved)',
+    });
   });
 });
