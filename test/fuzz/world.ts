@@ -13,6 +13,7 @@ import type {
   ListEventsRequest,
   LockPort,
   LogPort,
+  SyncOptions,
   SyncPorts,
 } from '../../src/core/ports';
 import type { RerunRequests } from '../../src/core/serializedSync';
@@ -127,6 +128,7 @@ export interface AddOn {
 }
 
 export class World {
+  readonly START = START;
   now = START;
   readonly engine: CalendarEngine;
   readonly provider: FuzzProvider;
@@ -188,6 +190,21 @@ export class World {
       ...(this.cutNext ? { providerTimeBudgetMs: 1 } : {}),
     };
     this.cutNext = false;
+    try {
+      this.serialized(addOn, reruns, calendarId, options);
+    } catch (e) {
+      // As src/index.ts: logged; the next trigger or sweep runs again.
+      this.log.error(`sync of ${calendarId} threw: ${String(e)}`);
+    }
+  }
+
+  private serialized(
+    addOn: AddOn,
+    reruns: RerunRequests,
+    calendarId: string,
+    options: Partial<SyncOptions>,
+  ): void {
+    const user = addOn.user;
     runSerializedSync(
       addOn.lock,
       addOn.store,
@@ -203,6 +220,11 @@ export class World {
         return syncCalendar(addOn.ports, id, options, { state, serves });
       },
     );
+  }
+
+  /** The calendars in this user's add-on state (where the user has a trigger and the sweep goes). */
+  calendarsOf(user: User): string[] {
+    return new UserState(this.addOns[user].store.readAll()).calendarIds();
   }
 
   /** The hourly sweep: one sync of every calendar in this user's state. */
