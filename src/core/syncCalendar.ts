@@ -175,9 +175,8 @@ class SyncRun {
   }
 
   run(): SyncReport {
-    const waitUntil = Date.parse(this.cal.cursor?.notBefore ?? '');
-    const configChanged = this.configChangedSince(this.cal.cursor?.rejectedConfig);
-    if (Number.isFinite(waitUntil) && waitUntil > this.startMs && !configChanged) {
+    const cursor = this.cal.cursor;
+    if (cursor?.notBefore !== undefined && this.stillWaiting(cursor.notBefore, cursor.rejectedConfig)) {
       this.report.mode = 'skipped';
       this.report.incomplete = 'waiting';
       this.report.failures.push({
@@ -213,7 +212,7 @@ class SyncRun {
   /** Parked events whose time has come, re-read from Calendar so the retry sends their latest state. */
   private retryDue(): Stop | null {
     const due = [...this.cal.retries.values()]
-      .filter((r) => Date.parse(r.notBefore) <= this.startMs || this.configChangedSince(r.rejectedConfig))
+      .filter((r) => !this.stillWaiting(r.notBefore, r.rejectedConfig))
       .slice(0, this.options.maxRetriesPerRun);
     if (due.length === 0) return null;
     const events: Array<{ event: CalendarEvent; attempts: number }> = [];
@@ -304,12 +303,7 @@ class SyncRun {
         }
         const parked = this.cal.retries.get(event.id);
         // Still waiting (Retry-After, backoff): the retry re-reads the event when it is due, newest state then.
-        if (
-          parked &&
-          Date.parse(parked.notBefore) > this.startMs &&
-          !this.configChangedSince(parked.rejectedConfig)
-        )
-          continue;
+        if (parked && this.stillWaiting(parked.notBefore, parked.rejectedConfig)) continue;
         events.push({ event, attempts: parked?.attempts ?? 0 });
       }
       // The first page after a provider outage holds the changes that waited for it: their calls are retries.
@@ -625,9 +619,13 @@ class SyncRun {
     return isKeyRejection(error) ? Math.max(at, this.startMs + KEY_REJECTED_RETRY_MS) : at;
   }
 
-  /** A wait that a configuration change since the rejection cuts short. */
-  private configChangedSince(rejectedConfig: string | undefined): boolean {
-    return rejectedConfig !== undefined && rejectedConfig !== this.options.configFingerprint;
+  /**
+   * Whether a wait (Retry-After, backoff) is not over yet. A wait for a refused key is over as soon as the
+   * configuration differs from the one refused.
+   */
+  private stillWaiting(notBefore: string, rejectedConfig: string | undefined): boolean {
+    if (rejectedConfig !== undefined && rejectedConfig !== this.options.configFingerprint) return false;
+    return Date.parse(notBefore) > this.startMs;
   }
 
   private outOfTime(): boolean {

@@ -51,7 +51,7 @@ describe('the conference API rejects the key', () => {
     expect(w.provider.get(conferenceId)?.title).toBe('Renamed');
   });
 
-  it('is tried again hourly while the configuration stays the same, and never given up', () => {
+  it('is tried again while the configuration stays the same, however long it takes, and never given up', () => {
     const w = makeWorld();
     const conferenceId = w.givenOurEvent(meeting('key00002'));
     w.provider.failNext('update', FAILURES.unauthenticated, 30);
