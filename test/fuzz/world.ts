@@ -4,6 +4,7 @@
  * shared FuzzProvider seen as that user, a lock) driven the way src/index.ts drives the core: createConference,
  * a serialized sync per EventUpdated trigger, and an hourly sweep over every calendar in the user's state.
  */
+import type { Conference } from '../../contracts/conference-api';
 import { CalendarEngine } from '../../local/calendar-emulator/engine';
 import { createConferenceForEvent } from '../../src/core/createConference';
 import { CalendarApiError, SyncTokenRejectedError } from '../../src/core/errors';
@@ -20,6 +21,7 @@ import type { RerunRequests } from '../../src/core/serializedSync';
 import { runSerializedSync } from '../../src/core/serializedSync';
 import { RERUN_PREFIX, UserState } from '../../src/core/state';
 import { syncCalendar } from '../../src/core/syncCalendar';
+import { conferenceDataJson } from '../../src/platform/conferenceData';
 import { MemoryStateStore } from '../addon/fakes/MemoryStateStore';
 import { FuzzProvider } from './provider';
 
@@ -84,6 +86,51 @@ export class EngineCalendarPort implements CalendarPort {
     } catch (e) {
       const error = translate(e, false);
       if (error instanceof CalendarApiError && error.status === 404) return null;
+      throw error;
+    }
+  }
+
+  listWritableCalendars(): string[] {
+    this.fault();
+    const ids: string[] = [];
+    let pageToken: string | undefined;
+    do {
+      let list: { items?: Array<{ id: string; deleted?: boolean }>; nextPageToken?: string };
+      try {
+        list = this.engine.listCalendarList(this.user, {
+          minAccessRole: 'writer',
+          showHidden: true,
+          ...(pageToken === undefined ? {} : { pageToken }),
+        }) as typeof list;
+      } catch (e) {
+        throw translate(e, false);
+      }
+      for (const entry of list.items ?? []) if (!entry.deleted) ids.push(entry.id);
+      pageToken = list.nextPageToken || undefined;
+    } while (pageToken !== undefined);
+    return ids;
+  }
+
+  writeConference(
+    calendarId: string,
+    eventId: string,
+    conference: Conference,
+    etag: string,
+  ): { kind: 'written'; etag?: string } | { kind: 'changed' } {
+    this.fault();
+    try {
+      const event = this.engine.patch(
+        this.user,
+        calendarId,
+        eventId,
+        { conferenceData: conferenceDataJson(conference) },
+        { conferenceDataVersion: 1 },
+        { ifMatch: etag },
+      );
+      return { kind: 'written', etag: event.etag };
+    } catch (e) {
+      const error = translate(e, false);
+      if (error instanceof CalendarApiError && error.status === 412) return { kind: 'changed' };
       throw error;
     }
   }

@@ -1,11 +1,12 @@
 /**
  * What every CalendarPort must do (calendar-api.md §1): full and incremental listing, pages, the token only on
  * the last page, deletions as cancelled ids, rejected tokens as SyncTokenRejectedError, getEvent → null when
- * missing. Run against the Apps Script adapter (over a stubbed service) and the core's FakeCalendar.
+ * missing, writeConference (If-Match: 'changed' on a stale etag), listWritableCalendars. Run against the Apps
+ * Script adapter (over a stubbed service) and the core's FakeCalendar.
  */
 import { SyncTokenRejectedError } from '../../../src/core/errors';
 import type { CalendarPort, EventsPage } from '../../../src/core/ports';
-import { thrownBy } from '../platform/stubs';
+import { sampleConference, thrownBy } from '../platform/stubs';
 
 /** A CalendarPort plus the controls the suite needs to change the calendar behind it. */
 export interface CalendarHarness {
@@ -106,6 +107,52 @@ export function describeCalendarPortContract(name: string, make: () => CalendarH
       h.put(CAL, event('ev1', 'Standup'));
       expect(h.port.getEvent(CAL, 'ev1')).toMatchObject({ id: 'ev1', summary: 'Standup' });
       expect(h.port.getEvent(CAL, 'missing')).toBeNull();
+    });
+
+    describe('writeConference', () => {
+      const conference = sampleConference({
+        id: 'c-77',
+        joinUrl: 'https://meet.example.com/j/c-77',
+        dialIn: { number: '+1 555 0100', pin: '4242' },
+      });
+      const etagOf = (eventId: string) => (h.port.getEvent(CAL, eventId) as { etag: string }).etag;
+
+      it('writes the conference: get shows it, with a new etag, and the next incremental list returns it', () => {
+        h.put(CAL, event('ev1'));
+        const { token } = listAll(h.port, CAL);
+        const before = etagOf('ev1');
+        const result = h.port.writeConference(CAL, 'ev1', conference, before);
+        expect(result.kind).toBe('written');
+        const after = h.port.getEvent(CAL, 'ev1') as { etag: string; conferenceData?: Record<string, any> };
+        expect(after).toMatchObject({ id: 'ev1', summary: 'ev1' });
+        expect(after.conferenceData).toMatchObject({
+          conferenceId: 'c-77',
+          conferenceSolution: { key: { type: 'addOn' } },
+        });
+        expect(after.etag).not.toBe(before);
+        if (result.kind === 'written' && result.etag !== undefined) expect(result.etag).toBe(after.etag);
+        const changed = listAll(h.port, CAL, token).pages.flatMap((p) => p.items) as Array<{
+          id: string;
+          conferenceData?: { conferenceId?: string };
+        }>;
+        expect(changed.map((i) => [i.id, i.conferenceData?.conferenceId])).toEqual([['ev1', 'c-77']]);
+      });
+
+      it('answers "changed" and writes nothing when the etag is stale', () => {
+        h.put(CAL, event('ev1'));
+        const stale = etagOf('ev1');
+        h.put(CAL, event('ev1', 'renamed'));
+        const current = h.port.getEvent(CAL, 'ev1');
+        expect(h.port.writeConference(CAL, 'ev1', conference, stale)).toEqual({ kind: 'changed' });
+        expect(h.port.getEvent(CAL, 'ev1')).toEqual(current);
+        expect((current as { conferenceData?: unknown }).conferenceData).toBeUndefined();
+      });
+    });
+
+    it('lists the primary calendar among the writable calendars', () => {
+      const ids = h.port.listWritableCalendars();
+      expect(ids).toContain(CAL);
+      expect(new Set(ids).size).toBe(ids.length);
     });
   });
 }

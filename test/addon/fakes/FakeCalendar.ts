@@ -3,11 +3,14 @@
  * `events.list`: per-calendar change log, pages bounded by maxResults, `nextSyncToken` only on the last page,
  * deleted events returned as `{kind, etag, id, status:'cancelled'}` tombstones in incremental results, and
  * injectable token rejections (410 expired, 400 invalid) or other failures. Items are handed out as raw JSON
- * copies, exactly as unvalidated as the real ones.
+ * copies, exactly as unvalidated as the real ones. Writes of conferenceData alone (If-Match on the etag) and the
+ * list of writable calendars behave as Events.patch and CalendarList.list do.
  */
 
+import type { Conference } from '../../../contracts/conference-api';
 import { CalendarApiError, SyncTokenRejectedError } from '../../../src/core/errors';
 import type { CalendarPort, EventsPage, ListEventsRequest } from '../../../src/core/ports';
+import { conferenceDataJson } from '../../../src/platform/conferenceData';
 
 type RawEvent = Record<string, unknown>;
 
@@ -36,11 +39,25 @@ export class FakeCalendar implements CalendarPort {
   private readonly calendars = new Map<string, CalendarState>();
   private readonly cursors = new Map<string, Cursor>();
   private readonly failures: Error[] = [];
+  private readonly writeFailures: Error[] = [];
+  /** Calendars added with addCalendar: writable even before they hold an event. */
+  private readonly added = new Set<string>();
   private cursorCount = 0;
   private etagCount = 3485452990504510;
   /** Every listEvents request, in order, for assertions on parameters. */
   readonly listRequests: Array<{ calendarId: string; request: ListEventsRequest }> = [];
+  /** Every writeConference call, in order (stale ones included). */
+  readonly writeCalls: Array<{ calendarId: string; eventId: string; conferenceId: string; etag: string }> =
+    [];
   getCalls = 0;
+
+  /** `primaryCalendarId` is always among the writable calendars, as a user's primary calendar is. */
+  constructor(readonly primaryCalendarId = 'alice@example.com') {}
+
+  /** A calendar this user can write to (listWritableCalendars lists it), e.g. where an event may be moved. */
+  addCalendar(calendarId: string): void {
+    this.added.add(calendarId);
+  }
 
   /** Creates or replaces an event (raw JSON as Calendar would hold it); gives it a fresh etag. */
   put(calendarId: string, raw: RawEvent): void {
@@ -105,6 +122,54 @@ export class FakeCalendar implements CalendarPort {
     this.getCalls++;
     const stored = this.state(calendarId).events.get(eventId);
     return stored ? copy(stored.raw) : null;
+  }
+
+  /** The next writes (writeConference or patchConferenceData) throw these errors, one per call. */
+  failNextWrite(...errors: Error[]): void {
+    this.writeFailures.push(...errors);
+  }
+
+  /** The primary calendar, every calendar holding or asked for events, and those added with addCalendar. */
+  listWritableCalendars(): string[] {
+    return [...new Set([this.primaryCalendarId, ...this.calendars.keys(), ...this.added])];
+  }
+
+  writeConference(
+    calendarId: string,
+    eventId: string,
+    conference: Conference,
+    etag: string,
+  ): { kind: 'written'; etag?: string } | { kind: 'changed' } {
+    this.writeCalls.push({ calendarId, eventId, conferenceId: conference.id, etag });
+    const result = this.patchConferenceData(calendarId, eventId, conferenceDataJson(conference), etag);
+    return result.kind === 'changed' ? result : { kind: 'written', etag: result.etag };
+  }
+
+  /**
+   * Events.patch of `conferenceData` alone: with a stale If-Match 'changed' and nothing written; otherwise the
+   * event's conferenceData replaced, a fresh etag, and a change the next incremental list returns. A missing
+   * event is a 404 CalendarApiError.
+   */
+  patchConferenceData(
+    calendarId: string,
+    eventId: string,
+    conferenceData: unknown,
+    ifMatch?: string,
+  ): { kind: 'written'; etag: string } | { kind: 'changed' } {
+    const failure = this.writeFailures.shift();
+    if (failure) throw failure;
+    const state = this.state(calendarId);
+    const stored = state.events.get(eventId);
+    if (!stored) {
+      throw new CalendarApiError('Not Found', { status: 404, reason: 'notFound', retryable: false });
+    }
+    if (ifMatch !== undefined && ifMatch !== '*' && ifMatch !== stored.raw['etag'])
+      return { kind: 'changed' };
+    state.seq++;
+    const etag = this.nextEtag();
+    stored.raw = { ...stored.raw, conferenceData: copy(conferenceData), etag };
+    stored.seq = state.seq;
+    return { kind: 'written', etag };
   }
 
   private nextPage(calendarId: string, request: ListEventsRequest): EventsPage {

@@ -5,6 +5,7 @@
  */
 import { CalendarApiError, SyncTokenRejectedError } from '../../../src/core/errors';
 import { AppsScriptCalendarPort, EVENT_FIELDS, LIST_FIELDS } from '../../../src/platform/calendarPort';
+import { conferenceDataJson } from '../../../src/platform/conferenceData';
 import { FakeCalendar } from '../fakes/FakeCalendar';
 import {
   CalendarServiceStub,
@@ -12,6 +13,7 @@ import {
   expiredTokenError,
   googleJsonError,
   invalidTokenError,
+  sampleConference,
   thrownBy,
 } from './stubs';
 
@@ -84,7 +86,10 @@ describe('AppsScriptCalendarPort.listEvents', () => {
   });
 
   it('turns a response whose items are not an array into a CalendarApiError', () => {
-    const port = new AppsScriptCalendarPort({ Events: { list: () => ({ items: 'oops' }), get: () => null } });
+    const port = new AppsScriptCalendarPort({
+      Events: { list: () => ({ items: 'oops' }), get: () => null, patch: () => ({}) },
+      CalendarList: { list: () => ({}) },
+    });
     expect(thrownBy(() => port.listEvents(CAL, incremental))).toBeInstanceOf(CalendarApiError);
   });
 
@@ -196,11 +201,125 @@ describe('AppsScriptCalendarPort.getEvent', () => {
         get: () => {
           throw googleJsonError('get', 403, 'rateLimitExceeded', 'Rate Limit Exceeded');
         },
+        patch: () => ({}),
       },
+      CalendarList: { list: () => ({}) },
     });
     expect(thrownBy(() => port.getEvent(CAL, 'ev1'))).toMatchObject({
       name: 'CalendarApiError',
       retryable: true,
     });
+  });
+});
+
+describe('AppsScriptCalendarPort.writeConference', () => {
+  const conference = sampleConference({ id: 'c-7', joinUrl: 'https://meet.example.com/j/c-7' });
+
+  it('patches conferenceData alone, conferenceDataVersion 1, If-Match the etag, and answers the new etag', () => {
+    const { service, port } = setup();
+    service.fake.put(CAL, { id: 'ev1', status: 'confirmed' });
+    const etag = service.fake.peek(CAL, 'ev1')?.etag as string;
+    const result = port.writeConference(CAL, 'ev1', conference, etag);
+    const after = service.fake.peek(CAL, 'ev1');
+    expect(result).toEqual({ kind: 'written', etag: after?.etag });
+    expect(after?.etag).not.toBe(etag);
+    expect(service.patchCalls).toEqual([
+      {
+        resource: { conferenceData: conferenceDataJson(conference) },
+        calendarId: CAL,
+        eventId: 'ev1',
+        args: { conferenceDataVersion: 1, fields: 'etag' },
+        headers: { 'If-Match': etag },
+      },
+    ]);
+  });
+
+  it.each(FORMS)('a 412 Precondition Failed (%s) is "changed"', (form) => {
+    const port = new AppsScriptCalendarPort({
+      Events: {
+        list: () => ({}),
+        get: () => null,
+        patch: () => {
+          throw googleJsonError('patch', 412, 'conditionNotMet', 'Precondition Failed', form);
+        },
+      },
+      CalendarList: { list: () => ({}) },
+    });
+    expect(port.writeConference(CAL, 'ev1', conference, '"1"')).toEqual({ kind: 'changed' });
+  });
+
+  it('answers "written" without an etag when the response carries none', () => {
+    const port = new AppsScriptCalendarPort({
+      Events: { list: () => ({}), get: () => null, patch: () => ({}) },
+      CalendarList: { list: () => ({}) },
+    });
+    expect(port.writeConference(CAL, 'ev1', conference, '"1"')).toEqual({ kind: 'written' });
+  });
+
+  it.each(FORMS)('translates other failures (404 and a 403 rate limit, %s)', (form) => {
+    const { port } = setup();
+    expect(thrownBy(() => port.writeConference(CAL, 'missing', conference, '"1"'))).toMatchObject({
+      name: 'CalendarApiError',
+      retryable: false,
+    });
+    const limited = new AppsScriptCalendarPort({
+      Events: {
+        list: () => ({}),
+        get: () => null,
+        patch: () => {
+          throw googleJsonError('patch', 403, 'rateLimitExceeded', 'Rate Limit Exceeded', form);
+        },
+      },
+      CalendarList: { list: () => ({}) },
+    });
+    const error = thrownBy(() => limited.writeConference(CAL, 'ev1', conference, '"1"'));
+    expect(error).toMatchObject({ name: 'CalendarApiError', retryable: true });
+    expect(error.message).toMatch(/^calendar\.events\.patch failed: /);
+  });
+});
+
+describe('AppsScriptCalendarPort.listWritableCalendars', () => {
+  it('asks for writer access with hidden calendars, and follows every page', () => {
+    const { service, port } = setup();
+    for (const id of ['team@group.calendar.google.com', 'hidden@group.calendar.google.com', 'c3@x', 'c4@x']) {
+      service.fake.addCalendar(id);
+    }
+    const size = 2;
+    const pages: Array<Record<string, unknown>> = [];
+    const list = service.CalendarList.list;
+    const paged = new AppsScriptCalendarPort({
+      Events: service.Events,
+      CalendarList: {
+        list: (args) => {
+          pages.push({ ...args });
+          return list({ ...args, maxResults: size });
+        },
+      },
+    });
+    expect(paged.listWritableCalendars()).toEqual(service.fake.listWritableCalendars());
+    expect(pages).toHaveLength(3);
+    expect(pages[0]).toMatchObject({ minAccessRole: 'writer', showHidden: true });
+    expect(pages[0].pageToken).toBeUndefined();
+    expect(pages[1].pageToken).toEqual(expect.any(String));
+    expect(port.listWritableCalendars()).toContain(CAL);
+  });
+
+  it('skips deleted entries and translates failures', () => {
+    const port = new AppsScriptCalendarPort({
+      Events: { list: () => ({}), get: () => null, patch: () => ({}) },
+      CalendarList: { list: () => ({ items: [{ id: CAL }, { id: 'gone@x', deleted: true }, { nope: 1 }] }) },
+    });
+    expect(port.listWritableCalendars()).toEqual([CAL]);
+    const failing = new AppsScriptCalendarPort({
+      Events: { list: () => ({}), get: () => null, patch: () => ({}) },
+      CalendarList: {
+        list: () => {
+          throw googleJsonError('list', 503, 'backendError', 'Backend Error');
+        },
+      },
+    });
+    const error = thrownBy(() => failing.listWritableCalendars());
+    expect(error).toMatchObject({ name: 'CalendarApiError', retryable: true });
+    expect(error.message).toMatch(/^calendar\.calendarList\.list failed: /);
   });
 });

@@ -101,6 +101,16 @@ export const invalidTokenError = (form: ErrorForm = 'prefixed') =>
 export class CalendarServiceStub {
   readonly listCalls: Array<{ calendarId: string; args: Record<string, unknown> }> = [];
   readonly getCalls: Array<{ calendarId: string; eventId: string; args: Record<string, unknown> }> = [];
+  readonly patchCalls: Array<{
+    resource: Record<string, unknown>;
+    calendarId: string;
+    eventId: string;
+    args: Record<string, unknown>;
+    headers: Record<string, string>;
+  }> = [];
+  readonly calendarListCalls: Array<Record<string, unknown>> = [];
+  /** CalendarList.list page size when the request gives none (Google's default is 100). */
+  calendarListPageSize = 100;
   private readonly thrown: Error[] = [];
 
   constructor(
@@ -141,7 +151,64 @@ export class CalendarServiceStub {
       if (event === null) throw googleJsonError('get', 404, 'notFound', 'Not Found', this.errorForm);
       return event;
     },
+    /** Only `conferenceData` with conferenceDataVersion 1 is supported; If-Match from the headers; `fields` etag. */
+    patch: (
+      resource: Record<string, unknown>,
+      calendarId: string,
+      eventId: string,
+      args: Record<string, unknown> = {},
+      headers: Record<string, string> = {},
+    ): unknown => {
+      this.patchCalls.push({
+        resource: copyJson(resource),
+        calendarId,
+        eventId,
+        args: { ...args },
+        headers: { ...headers },
+      });
+      const extra = Object.keys(resource).filter((k) => k !== 'conferenceData');
+      if (extra.length > 0 || args.conferenceDataVersion !== 1) {
+        throw new Error(`CalendarServiceStub: unsupported patch ${JSON.stringify({ extra, args })}`);
+      }
+      const ifMatch = Object.entries(headers).find(([k]) => k.toLowerCase() === 'if-match')?.[1];
+      let result: ReturnType<FakeCalendar['patchConferenceData']>;
+      try {
+        result = this.fake.patchConferenceData(calendarId, eventId, resource.conferenceData, ifMatch);
+      } catch (e) {
+        if ((e as { status?: unknown }).status === 404) {
+          throw googleJsonError('patch', 404, 'notFound', 'Not Found', this.errorForm);
+        }
+        throw e;
+      }
+      if (result.kind === 'changed') {
+        throw googleJsonError('patch', 412, 'conditionNotMet', 'Precondition Failed', this.errorForm);
+      }
+      const event = this.fake.peek(calendarId, eventId) ?? {};
+      return args.fields === 'etag' ? { etag: event.etag } : event;
+    },
   };
+
+  /** `CalendarList.list` over the fake's writable calendars, paged; only minAccessRole writer is supported. */
+  readonly CalendarList = {
+    list: (args: Record<string, unknown> = {}): unknown => {
+      this.calendarListCalls.push({ ...args });
+      if (args.minAccessRole !== 'writer') {
+        throw new Error(`CalendarServiceStub: unsupported minAccessRole ${String(args.minAccessRole)}`);
+      }
+      const ids = this.fake.listWritableCalendars();
+      const size = typeof args.maxResults === 'number' ? args.maxResults : this.calendarListPageSize;
+      const from = typeof args.pageToken === 'string' ? Number(args.pageToken.replace(/^cl-/, '')) : 0;
+      const items = ids
+        .slice(from, from + size)
+        .map((id) => ({ kind: 'calendar#calendarListEntry', id, accessRole: 'owner' }));
+      const next = from + size < ids.length ? { nextPageToken: `cl-${from + size}` } : {};
+      return { kind: 'calendar#calendarList', items, ...next };
+    },
+  };
+}
+
+function copyJson<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
