@@ -213,6 +213,7 @@ function runSync(
   lockWaitMs: number,
   log: ConsoleLog,
   script: Record<string, string>,
+  followMoves = true,
 ): SyncReport | undefined {
   try {
     const lock = new AppsScriptLock(LockService);
@@ -241,6 +242,12 @@ function runSync(
     if (outcome.capped)
       log.warn('syncEvents: more changes keep arriving; the next trigger continues', { calendarId });
     if (outcome.results.some((run) => leavesWorkPending(run.result))) ensureSweep(log);
+    if (followMoves)
+      followMovedEvents(
+        outcome.results.flatMap((run) => run.result.movedTo),
+        log,
+        script,
+      );
     const own = outcome.results.filter((run) => run.calendarId === calendarId);
     if (own.length === 0) log.info('syncEvents: already covered by the previous sync', { calendarId });
     return own[own.length - 1]?.result;
@@ -250,6 +257,26 @@ function runSync(
     log.error('syncEvents failed', { calendarId, error: describeError(err) });
     ensureSweep(log);
     throw err;
+  }
+}
+
+/**
+ * Events moved to another calendar of this user took their records along: that calendar gets this user's
+ * EventUpdated trigger and a sync now, so their next edits there are followed.
+ */
+function followMovedEvents(calendarIds: string[], log: ConsoleLog, script: Record<string, string>): void {
+  for (const calendarId of new Set(calendarIds)) {
+    try {
+      if (ensureEventUpdatedTrigger(ScriptApp, calendarId))
+        log.info('syncEvents: trigger created for the calendar an event moved to', { calendarId });
+      runSync(calendarId, SYNC_LOCK_WAIT_MS, log, script, false);
+    } catch (e) {
+      // Its record is in the state already: the hourly sweep syncs that calendar too.
+      log.error('syncEvents: could not start syncing the calendar an event moved to', {
+        calendarId,
+        error: describeError(e),
+      });
+    }
   }
 }
 
@@ -269,7 +296,12 @@ function ensureSyncing(calendarId: string, log: ConsoleLog, script: Record<strin
  * changing again: the hourly sweep is installed the first time there is some.
  */
 function leavesWorkPending(report: SyncReport): boolean {
-  return report.deferred > 0 || report.incomplete !== undefined || report.failures.some((f) => f.willRetry);
+  return (
+    report.deferred > 0 ||
+    report.pendingDeletions > 0 ||
+    report.incomplete !== undefined ||
+    report.failures.some((f) => f.willRetry)
+  );
 }
 
 /** Best effort: without the hourly sweep, syncing still works through the calendars' own triggers. */

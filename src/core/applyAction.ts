@@ -23,21 +23,38 @@ export function prepare(state: CalendarState, action: SyncAction, log: LogPort):
     case 'delete':
       // The provider answers 404 as done: a conference already gone counts as deleted.
       return { kind: 'delete', conferenceId: action.record.conferenceId };
+    case 'mark-deletion': {
+      if (action.record.pendingDeletion !== action.since) {
+        putRecord(state, { ...action.record, eventId: action.eventId, pendingDeletion: action.since });
+        log.info('the event no longer shows its conference; the deletion waits for its confirmation', {
+          calendarId: state.calendarId,
+          eventId: action.eventId,
+          conferenceId: action.record.conferenceId,
+          reason: action.reason,
+        });
+      }
+      return null;
+    }
     case 'update': {
-      if (!action.record.attached) {
-        // Seen on the saved event: kept first, so that a failed PATCH cannot leave the record looking never
-        // attached (its expiry would then delete a conference in use).
+      if (!action.record.attached || action.record.pendingDeletion !== undefined) {
+        // Seen on the saved event (or shown again): kept first, so that a failed PATCH cannot leave the record
+        // looking never attached or gone (its expiry or confirmation would then delete a conference in use).
         putRecord(state, { ...attachedCopy(action.record), eventId: action.eventId });
       }
       return action.changed ? updateCall(action.record.conferenceId, action.wanted) : null;
     }
     case 'adopt-split': {
-      // The record moves first (no provider call yet), so a failing PATCH is retried as this event's own change.
-      state.records.delete(eventKey(action.from.eventId));
-      putRecord(state, { ...attachedCopy(action.from), eventId: action.eventId });
-      state.retries.delete(action.from.eventId);
-      state.failures.delete(action.from.eventId);
-      log.info('a split series continues our conference; it follows the new series now', {
+      // Both parts keep a record of the one conference: the new series (the meetings still to come) leads and
+      // sends the fields, the earlier part goes on sending its occurrence changes. Recorded before the call, so a
+      // failing PATCH is retried as this event's own change.
+      putRecord(state, { ...attachedCopy(action.from), eventId: action.from.eventId, secondary: true });
+      putRecord(state, {
+        ...attachedCopy(action.from),
+        eventId: action.eventId,
+        secondary: false,
+        occurrences: {},
+      });
+      log.info('a split series continues our conference; both parts are followed, the new one leads', {
         calendarId: state.calendarId,
         from: action.from.eventId,
         to: action.eventId,
@@ -63,6 +80,7 @@ export function settle(state: CalendarState, action: SyncAction): ApplyOutcome {
     case 'not-ours':
       return 'not-ours';
     case 'skip':
+    case 'mark-deletion':
       return 'unchanged';
     case 'delete':
       forget(state, action.record.eventId);
@@ -156,6 +174,8 @@ export function putRecord(state: CalendarState, record: ConferenceRecord): void 
   if (record.eventId === '') throw new Error('putRecord: a record needs its event id');
   const copy: ConferenceRecord = { ...record };
   if (copy.spanMs === undefined) delete copy.spanMs;
+  if (copy.pendingDeletion === undefined) delete copy.pendingDeletion;
+  if (!copy.secondary) delete copy.secondary;
   state.records.set(eventKey(record.eventId), copy);
 }
 
@@ -167,7 +187,7 @@ export function forget(state: CalendarState, eventId: string): void {
 }
 
 function attachedCopy(record: ConferenceRecord): ConferenceRecord {
-  const { createdAt: _created, ...rest } = record;
+  const { createdAt: _created, pendingDeletion: _pending, ...rest } = record;
   return { ...rest, attached: true };
 }
 

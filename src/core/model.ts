@@ -91,6 +91,18 @@ export interface ConferenceRecord {
    * event yet. Ownership checks compare the event against this id when present.
    */
   eventConferenceId?: string;
+  /**
+   * Milliseconds since the epoch at which a sync first saw the event no longer showing the conference (deleted,
+   * conference removed or replaced, or only an attendee's copy left after a move). The deletion is sent only when
+   * a run at least `deletionGraceMs` later reads the event again and no event of this user shows the conference.
+   */
+  pendingDeletion?: number;
+  /**
+   * One part of a split series ("this and following") whose conference another part's record leads: its
+   * occurrence changes are sent, its own fields are not (the conference has one title and one schedule: the part
+   * holding the meetings still to come). It leads once the leading part is gone.
+   */
+  secondary?: boolean;
 }
 
 /**
@@ -159,6 +171,10 @@ export interface SyncReport {
   forgotten: number;
   /** Changes left for the next run (time budget, provider outage): it resumes at the saved cursor. */
   deferred: number;
+  /** Conferences whose event no longer shows them, waiting for the deletion's confirmation (after the run). */
+  pendingDeletions: number;
+  /** Other calendars of this user that events moved to; their records were handed over (sync them). */
+  movedTo: string[];
   /** Provider requests sent, and the fetchAll waves they went in. */
   requests: number;
   waves: number;

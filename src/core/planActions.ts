@@ -10,12 +10,26 @@ import type { CalendarEvent, ConferenceFields, ConferenceRecord } from './model'
 import { occurrenceKey } from './occurrenceKey';
 import type { SyncOptions } from './ports';
 
-export type DeleteReason = 'cancelled' | 'conference-removed' | 'conference-replaced' | 'never-attached';
+export type DeleteReason =
+  | 'cancelled'
+  | 'conference-removed'
+  | 'conference-replaced'
+  | 'never-attached'
+  /** Only an attendee's copy is left here: the organizer's event went to another calendar (events.move). */
+  | 'moved-away';
+
+/**
+ * How the event was seen: in the feed (`list`), or read just now on its own (`get`: a retry, a confirmation, an
+ * expiry). A deletion is sent only on a `get` at least the grace period after it was first seen.
+ */
+export type SeenBy = 'list' | 'get';
 
 export type SyncAction =
   | { kind: 'not-ours'; eventId: string }
   | { kind: 'skip'; eventId: string; reason: string }
   | { kind: 'delete'; eventId: string; record: ConferenceRecord; reason: DeleteReason }
+  /** Seen gone (or not showing the conference): the deletion waits for its confirmation (no provider call). */
+  | { kind: 'mark-deletion'; eventId: string; record: ConferenceRecord; reason: DeleteReason; since: number }
   /**
    * `changed` is false when the only news is that the event now carries our conference (attach). A change sends
    * every writable field: the record keeps a digest, not a copy, so it cannot tell which field moved.
@@ -64,10 +78,11 @@ export function planAction(
   records: OwnRecords,
   nowMs: number,
   options: SyncOptions,
+  seenBy: SeenBy = 'list',
 ): SyncAction {
   // A record of our own for this very id: the organizer's event we made the conference for (a series master
   // or a single event; also a single instance, if the conference was added to that instance alone).
-  if (records.own) return planOwnEvent(event, records.own, nowMs, options);
+  if (records.own) return planOwnEvent(event, records.own, nowMs, options, seenBy);
   // An exception of a series whose master is ours: a cancelled or moved instance (calendar-fixtures §1.4, §3.4),
   // or the bare tombstone of one that the series no longer has (§1.5).
   if (records.master) return planOccurrence(event, records.master);
@@ -101,7 +116,10 @@ export function planForgets(
 ): ConferenceRecord[] {
   return records.filter(
     (record) =>
-      record.attached && record.lastEnd !== null && nowMs - record.lastEnd > options.forgetEndedAfterMs,
+      record.attached &&
+      record.pendingDeletion === undefined &&
+      record.lastEnd !== null &&
+      nowMs - record.lastEnd > options.forgetEndedAfterMs,
   );
 }
 
@@ -110,16 +128,25 @@ function planOwnEvent(
   record: ConferenceRecord,
   nowMs: number,
   options: SyncOptions,
+  seenBy: SeenBy,
 ): SyncAction {
-  const remove = (reason: DeleteReason): SyncAction => ({
-    kind: 'delete',
-    eventId: event.id,
-    record,
-    reason,
-  });
+  // A conference goes only when no event shows it any more: what the feed says is noted, and confirmed by reading
+  // the event again once the grace period is over (undo, restore from the trash, a move or a split keep it).
+  const remove = (reason: DeleteReason): SyncAction => {
+    if (reason === 'never-attached' || (seenBy === 'get' && isDeletionDue(record, nowMs, options))) {
+      return { kind: 'delete', eventId: event.id, record, reason };
+    }
+    const since = record.pendingDeletion ?? nowMs;
+    return { kind: 'mark-deletion', eventId: event.id, record, reason, since };
+  };
   // Deleted event (often a bare `{id, status}` tombstone) or a cancelled series: the conference goes with it.
   if (event.status === 'cancelled') return remove('cancelled');
   const carries = carriesOurConference(event, record);
+  // Only an attendee's copy here: the organizer's event is in another calendar now (or the user edits someone
+  // else's event). Read again after the grace period, an attendee's copy that still shows it keeps it followed.
+  if (carries && record.attached && isAttendeeCopy(event) && seenBy === 'list') {
+    return remove('moved-away');
+  }
   if (!record.attached) {
     // First sight of the saved event with our conference id: from now on its absence means a removal.
     if (carries) return planFieldUpdate(event, record, true);
@@ -132,7 +159,29 @@ function planOwnEvent(
   if (!event.conference?.conferenceId) return remove('conference-removed');
   // The user switched to another solution (Meet, another add-on) or another conference of ours.
   if (!carries) return remove('conference-replaced');
+  // Shown again (undo, restore, a move back): the pending deletion is withdrawn.
+  if (record.pendingDeletion !== undefined) {
+    const revived = planFieldUpdate(event, record, true);
+    if (record.secondary && revived.kind === 'update') revived.changed = false;
+    return revived;
+  }
+  // A secondary part of a split series sends its occurrences only; the leading part owns the fields.
+  if (record.secondary) return { kind: 'skip', eventId: event.id, reason: 'secondary part of a split' };
   return planFieldUpdate(event, record, false);
+}
+
+/**
+ * An attendee's copy: the event names an organizer that is not this calendar. Calendar sends `self` only when
+ * true ("default False"), so an organizer without it is someone else; an event without an organizer is taken
+ * as the calendar's own.
+ */
+export function isAttendeeCopy(event: CalendarEvent): boolean {
+  return event.organizer !== undefined && event.organizer.self !== true;
+}
+
+/** The deletion was first seen at least the grace period ago. */
+export function isDeletionDue(record: ConferenceRecord, nowMs: number, options: SyncOptions): boolean {
+  return record.pendingDeletion !== undefined && nowMs - record.pendingDeletion >= options.deletionGraceMs;
 }
 
 /**
@@ -165,6 +214,9 @@ export function seriesIdOfInstance(eventId: string): string | null {
 }
 
 function planOccurrence(event: CalendarEvent, master: ConferenceRecord): SyncAction {
+  // The series itself is gone (its deletion waits for confirmation): its instances' cancellations say nothing new.
+  if (master.pendingDeletion !== undefined)
+    return { kind: 'skip', eventId: event.id, reason: 'the series is being deleted' };
   const key = instanceKey(event);
   // A cancelled exception Calendar sent without its original start, and an id we cannot read it from.
   if (key === null) return { kind: 'skip', eventId: event.id, reason: 'instance without original start' };

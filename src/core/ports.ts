@@ -30,6 +30,22 @@ export interface CalendarPort {
   listEvents(calendarId: string, request: ListEventsRequest): EventsPage;
   /** The event (cancelled ones included, as Google returns them), or null when it does not exist (404). */
   getEvent(calendarId: string, eventId: string): unknown | null;
+  /**
+   * Ids of the calendars this user can write to (CalendarList.list, minAccessRole writer), hidden ones included:
+   * where an event moved out of one of them (events.move) may have gone.
+   */
+  listWritableCalendars(): string[];
+  /**
+   * Writes the conference onto the event (Events.patch of `conferenceData` alone, conferenceDataVersion 1,
+   * If-Match: etag). 'written' with the event's new etag, or 'changed' when Calendar answered 412 (the event
+   * changed since it was read: re-read and decide again). Other failures throw CalendarApiError.
+   */
+  writeConference(
+    calendarId: string,
+    eventId: string,
+    conference: Conference,
+    etag: string,
+  ): { kind: 'written'; etag?: string } | { kind: 'changed' };
 }
 
 export interface CreateConferenceInput {
@@ -49,10 +65,16 @@ export type ProviderCall =
   | { kind: 'delete'; conferenceId: string }
   | { kind: 'setOccurrence'; conferenceId: string; occurrenceKey: string; override: OccurrenceOverride }
   /** Done when there is no override, including when there was none (404). */
-  | { kind: 'clearOccurrence'; conferenceId: string; occurrenceKey: string };
+  | { kind: 'clearOccurrence'; conferenceId: string; occurrenceKey: string }
+  /** GET of one conference: its `conference`, or a ProviderError NOT_FOUND when unknown or deleted. */
+  | { kind: 'get'; conferenceId: string }
+  /** The live conferences made for this event (GET /v1/conferences?calendarId&eventId): in `conferences`. */
+  | { kind: 'findByEvent'; calendarId: string; eventId: string };
 
 /** What became of one call: the conference as the provider now has it (create, update, occurrence), or the error. */
-export type ProviderOutcome = { ok: true; conference?: Conference } | { ok: false; error: unknown };
+export type ProviderOutcome =
+  | { ok: true; conference?: Conference; conferences?: Conference[] }
+  | { ok: false; error: unknown };
 
 /**
  * The conference provider. Errors are ProviderError (retryable or not) or ProviderConfigError. `executeAll` sends
@@ -118,6 +140,12 @@ export interface SyncOptions {
    * with 401/403 is retried at once when this differs from the one refused, at a slow cadence otherwise.
    */
   configFingerprint: string;
+  /**
+   * A deletion (event deleted, conference removed or replaced) is sent only once a run at least this long after
+   * it was first seen reads the event again (Events.get) and finds that no event shows the conference: undo,
+   * restore from the trash, a move and a split keep the conference. Default ten minutes.
+   */
+  deletionGraceMs: number;
 }
 
 export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
@@ -130,4 +158,5 @@ export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
   forgetEndedAfterMs: 30 * 24 * 60 * 60 * 1000,
   providerTimeBudgetMs: 4.5 * 60 * 1000,
   configFingerprint: '',
+  deletionGraceMs: 10 * 60 * 1000,
 };

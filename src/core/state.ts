@@ -344,8 +344,9 @@ function decodeCalendar(calendarId: string, text: string): CalendarState {
 /**
  * `<key 8><digest 7><end 3><conferenceId>[;extras]`: the event key, the fields' digest, the last end in days
  * (base 36, `~~~` when open-ended) and the conference id; extras only where needed: `s` series length (minutes,
- * base 36), `o` occurrence overrides `key=digest,…`, `u` unattached since (ms, base 36) with `i` the event id,
- * `x` the id the event shows after a recreate.
+ * base 36), `o` occurrence overrides `key=digest,…`, `u` unattached since (ms, base 36), `d` deletion pending
+ * since (ms, base 36), `p` a secondary part of a split series, `x` the id the event shows after a recreate; `i` the
+ * event id, kept whenever a later run must reach the event without listing it (unattached, pending, part).
  */
 export function encodeRecord(key: string, record: ConferenceRecord): string {
   let end = NO_END;
@@ -358,8 +359,11 @@ export function encodeRecord(key: string, record: ConferenceRecord): string {
     line += `;s${Math.round(record.spanMs / 60000).toString(36)}`;
   const overrides = Object.entries(record.occurrences);
   if (overrides.length > 0) line += `;o${overrides.map(([k, d]) => `${k}=${d}`).join(',')}`;
-  if (!record.attached) {
-    line += `;u${Date.parse(record.createdAt ?? '').toString(36)};i${enc(record.eventId)}`;
+  if (!record.attached) line += `;u${Date.parse(record.createdAt ?? '').toString(36)}`;
+  if (record.pendingDeletion !== undefined) line += `;d${Math.round(record.pendingDeletion).toString(36)}`;
+  if (record.secondary) line += ';p';
+  if (!record.attached || record.pendingDeletion !== undefined || record.secondary) {
+    line += `;i${enc(record.eventId)}`;
   }
   if (record.eventConferenceId !== undefined) line += `;x${record.eventConferenceId}`;
   return line;
@@ -399,6 +403,12 @@ function decodeRecord(calendarId: string, line: string): ConferenceRecord {
         break;
       case 'x':
         record.eventConferenceId = value;
+        break;
+      case 'd':
+        record.pendingDeletion = Number.parseInt(value, 36);
+        break;
+      case 'p':
+        record.secondary = true;
         break;
     }
   }

@@ -15,7 +15,15 @@
  * showDeleted, ownership by record, and a real update branch. Locking is the caller's (one run per user at a time).
  */
 import type { Conference } from '../../contracts/conference-api';
-import { type ApplyOutcome, prepare, recreateCall, settle, settleRecreate } from './applyAction';
+import {
+  type ApplyOutcome,
+  forget,
+  prepare,
+  putRecord,
+  recreateCall,
+  settle,
+  settleRecreate,
+} from './applyAction';
 import { clampNotes } from './conferenceFields';
 import {
   CalendarApiError,
@@ -27,15 +35,19 @@ import {
 import type {
   CalendarEvent,
   ConferenceFields,
+  ConferenceRecord,
   EventFailure,
   ListingCursor,
   PendingRetry,
   SyncReport,
 } from './model';
 import {
+  isAttendeeCopy,
+  isDeletionDue,
   isExpiredUnattached,
   planAction,
   planForgets,
+  type SeenBy,
   type SyncAction,
   seriesIdOfInstance,
   seriesIdOfSplit,
@@ -142,6 +154,9 @@ type ListingResult =
   | { kind: 'incomplete'; reason: NonNullable<SyncReport['incomplete']>; message: string };
 type ListingEnd = Exclude<ListingResult, { kind: 'rejected' }>;
 
+/** Events to plan and apply; `seenBy` 'get' when each was read on its own just now (see planActions SeenBy). */
+type Batch = Array<{ event: CalendarEvent; attempts: number; seenBy?: SeenBy }>;
+
 /** Why a batch stopped before its end. */
 type Stop = { reason: 'provider-unavailable'; error: ProviderError } | { reason: 'time-budget' };
 
@@ -162,10 +177,14 @@ class SyncRun {
   private readonly startMs: number;
   private readonly cal: CalendarState;
   private resumingAfterOutage = false;
+  /** Events to read and apply once more before the run ends (a split part that now leads the conference). */
+  private readonly followUps = new Set<string>();
+  /** The user's writable calendars, listed at most once per run (moves). */
+  private writable: string[] | null = null;
 
   constructor(
     private readonly ports: SyncPorts,
-    state: UserState,
+    private readonly state: UserState,
     private readonly calendarId: string,
     private readonly options: SyncOptions,
   ) {
@@ -196,6 +215,7 @@ class SyncRun {
       this.cal.cursor = null;
       this.report.tokenStored = true;
       this.expireUnattached();
+      this.confirmDeletions();
       this.forgetLongEnded();
     } else {
       this.report.incomplete = listing.reason;
@@ -205,8 +225,135 @@ class SyncRun {
       if (!reported) this.report.failures.push({ eventId: '', message: listing.message, willRetry: true });
       this.ports.log.warn(`sync of ${this.calendarId} stopped early: ${listing.message}`);
     }
+    this.runFollowUps();
+    this.report.pendingDeletions = [...this.cal.records.values()].filter(
+      (r) => r.pendingDeletion !== undefined,
+    ).length;
     this.logSummary();
     return this.report;
+  }
+
+  /**
+   * Deletions whose grace period is over: each event is read again. One that another of the user's calendars now
+   * holds (events.move) hands its record over; one that shows the conference again keeps it; the rest are sent
+   * (a split part that still shows it keeps the conference, see leaveToSibling).
+   */
+  private confirmDeletions(): void {
+    // A deletion parked after a failed DELETE is the retry list's (its backoff, its refused key).
+    const due = [...this.cal.records.values()].filter(
+      (r) => isDeletionDue(r, this.startMs, this.options) && !this.cal.retries.has(r.eventId),
+    );
+    const events: Batch = [];
+    for (const record of due.slice(0, this.options.maxRetriesPerRun)) {
+      if (record.eventId === '') continue;
+      try {
+        const raw = this.ports.calendar.getEvent(this.calendarId, record.eventId);
+        const event =
+          raw === null ? { id: record.eventId, status: 'cancelled' as const } : validateEvent(raw);
+        if (event instanceof InvalidEventError) continue;
+        const showsHere = event.status !== 'cancelled' && event.conference?.conferenceId === shownId(record);
+        if ((!showsHere || isAttendeeCopy(event)) && this.handOverIfMoved(record)) continue;
+        events.push({ event, attempts: 0, seenBy: 'get' });
+      } catch (error) {
+        // Kept pending: the next run tries again.
+        this.ports.log.warn(`could not confirm the deletion of the conference of ${record.eventId}`, {
+          error: describeError(error),
+        });
+      }
+    }
+    const stop = this.processBatch(events);
+    if (stop)
+      this.report.failures.push({
+        eventId: '',
+        message: 'deletions wait for the conference API',
+        willRetry: true,
+      });
+  }
+
+  /**
+   * Whether the event went to another calendar this user can write to and shows the conference there as its
+   * organizer's copy; if so the record moves to that calendar (no provider call) and the report says where.
+   */
+  private handOverIfMoved(record: ConferenceRecord): boolean {
+    // A failure to list them leaves the deletion pending (caught by the caller): it is no proof of anything.
+    this.writable ??= this.ports.calendar.listWritableCalendars();
+    const candidates = this.writable.filter((id) => id !== this.calendarId).slice(0, MAX_MOVE_CANDIDATES);
+    for (const calendarId of candidates) {
+      let raw: unknown;
+      try {
+        raw = this.ports.calendar.getEvent(calendarId, record.eventId);
+      } catch (error) {
+        this.ports.log.warn(`could not look for event ${record.eventId} in another calendar`, {
+          calendarId,
+          error: describeError(error),
+        });
+        continue;
+      }
+      if (raw === null) continue;
+      const event = validateEvent(raw);
+      if (event instanceof InvalidEventError || event.status === 'cancelled') continue;
+      if (event.conference?.conferenceId !== shownId(record) || isAttendeeCopy(event)) continue;
+      const { pendingDeletion: _pending, ...kept } = record;
+      putRecord(this.state.edit(calendarId), { ...kept, calendarId, eventId: record.eventId });
+      forget(this.cal, record.eventId);
+      if (!this.report.movedTo.includes(calendarId)) this.report.movedTo.push(calendarId);
+      this.ports.log.info('the event moved to another calendar; its conference follows it there', {
+        from: this.calendarId,
+        to: calendarId,
+        eventId: record.eventId,
+        conferenceId: record.conferenceId,
+      });
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * A split part about to delete its conference while another part still shows it: only this part's record goes.
+   * When it led, the other part leads from now on, and is read again so its fields reach the conference.
+   */
+  private leaveToSibling(record: ConferenceRecord): boolean {
+    const own = eventKey(record.eventId);
+    const siblings = [...this.cal.records.entries()].filter(
+      ([key, r]) =>
+        key !== own &&
+        r.conferenceId === record.conferenceId &&
+        r.pendingDeletion === undefined &&
+        r.attached,
+    );
+    if (siblings.length === 0) return false;
+    forget(this.cal, record.eventId);
+    const leads = siblings.some(([, r]) => !r.secondary);
+    if (!leads) {
+      const [key, heir] = siblings[0] as [string, ConferenceRecord];
+      // An empty digest differs from any fields: the heir's next plan sends them all.
+      this.cal.records.set(key, { ...heir, secondary: false, digest: '' });
+      if (heir.eventId !== '') this.followUps.add(heir.eventId);
+    }
+    this.ports.log.info(
+      'a part of a split series went; the conference stays with the part still showing it',
+      {
+        calendarId: this.calendarId,
+        eventId: record.eventId,
+        conferenceId: record.conferenceId,
+      },
+    );
+    return true;
+  }
+
+  private runFollowUps(): void {
+    const events: Batch = [];
+    for (const eventId of this.followUps) {
+      try {
+        const raw = this.ports.calendar.getEvent(this.calendarId, eventId);
+        const event = raw === null ? { id: eventId, status: 'cancelled' as const } : validateEvent(raw);
+        if (!(event instanceof InvalidEventError)) events.push({ event, attempts: 0, seenBy: 'list' });
+      } catch (error) {
+        this.ports.log.warn(`could not read event ${eventId} again`, { error: describeError(error) });
+      }
+    }
+    this.followUps.clear();
+    if (events.length > 0) this.processBatch(events);
   }
 
   /** Parked events whose time has come, re-read from Calendar so the retry sends their latest state. */
@@ -215,7 +362,7 @@ class SyncRun {
       .filter((r) => !this.stillWaiting(r.notBefore, r.rejectedConfig))
       .slice(0, this.options.maxRetriesPerRun);
     if (due.length === 0) return null;
-    const events: Array<{ event: CalendarEvent; attempts: number }> = [];
+    const events: Batch = [];
     for (const retry of due) {
       let raw: unknown;
       try {
@@ -235,7 +382,7 @@ class SyncRun {
         continue;
       }
       this.report.retried++;
-      events.push({ event, attempts: retry.attempts });
+      events.push({ event, attempts: retry.attempts, seenBy: 'get' });
     }
     return this.processBatch(events);
   }
@@ -293,7 +440,7 @@ class SyncRun {
       if (fetched.kind !== 'page') return fetched;
       const page = fetched.page;
       this.report.pages++;
-      const events: Array<{ event: CalendarEvent; attempts: number }> = [];
+      const events: Batch = [];
       for (const item of page.items) {
         this.report.eventsSeen++;
         const event = validateEvent(item);
@@ -391,8 +538,8 @@ class SyncRun {
    * Plans and applies a batch of events in rounds (one event per conference a round) and waves. Returns why it
    * stopped early, or null when every event was applied, parked or recorded as failed.
    */
-  private processBatch(batch: Array<{ event: CalendarEvent; attempts: number }>): Stop | null {
-    const groups = new Map<string, Array<{ event: CalendarEvent; attempts: number }>>();
+  private processBatch(batch: Batch): Stop | null {
+    const groups = new Map<string, Batch>();
     for (const item of batch) {
       const group = this.conferenceOf(item.event) ?? `event:${item.event.id}`;
       const list = groups.get(group) ?? [];
@@ -405,7 +552,7 @@ class SyncRun {
       for (const queue of queues) {
         const item = queue[round];
         if (!item) continue;
-        const step = this.begin(item.event, item.attempts);
+        const step = this.begin(item.event, item.attempts, item.seenBy ?? 'list');
         if (step) steps.push(step);
       }
       const stop = this.sendInWaves(steps);
@@ -427,9 +574,17 @@ class SyncRun {
   }
 
   /** Plans one event and applies what needs no call; returns the call under way, if any. */
-  private begin(event: CalendarEvent, attempts: number): Step | null {
+  private begin(event: CalendarEvent, attempts: number, seenBy: SeenBy): Step | null {
     try {
-      const action = this.plan(event);
+      const action = this.plan(event, seenBy);
+      if (
+        action.kind === 'delete' &&
+        action.reason !== 'never-attached' &&
+        this.leaveToSibling(action.record)
+      ) {
+        this.finish(event, 'unchanged');
+        return null;
+      }
       if ((action.kind === 'update' || action.kind === 'adopt-split') && action.changed)
         this.noteClamps(event);
       const call = prepare(this.cal, action, this.ports.log);
@@ -455,7 +610,7 @@ class SyncRun {
     });
   }
 
-  private plan(event: CalendarEvent): SyncAction {
+  private plan(event: CalendarEvent, seenBy: SeenBy): SyncAction {
     const records = this.cal.records;
     const lookup = (id: string) => {
       const record = records.get(eventKey(id));
@@ -466,7 +621,7 @@ class SyncRun {
     const master = own === null && seriesId ? lookup(seriesId) : null;
     const splitId = own === null && master === null ? seriesIdOfSplit(event.id) : null;
     const splitFrom = splitId ? lookup(splitId) : null;
-    return planAction(event, { own, master, splitFrom }, this.startMs, this.options);
+    return planAction(event, { own, master, splitFrom }, this.startMs, this.options, seenBy);
   }
 
   /**
@@ -672,17 +827,20 @@ class SyncRun {
    * (attached if it carries our conference, deleted only if it visibly does not); a 404 means it never was saved.
    */
   private expireUnattached(): void {
-    const expired = [...this.cal.records.values()].filter((r) =>
+    const all = [...this.cal.records.values()].filter((r) =>
       isExpiredUnattached(r, this.startMs, this.options),
     );
-    const events: Array<{ event: CalendarEvent; attempts: number }> = [];
+    const expired = all.filter((r) => r.conferenceId !== UNKNOWN_CONFERENCE_ID);
+    for (const intent of all.filter((r) => r.conferenceId === UNKNOWN_CONFERENCE_ID))
+      this.recoverIntent(intent);
+    const events: Batch = [];
     for (const record of expired) {
       try {
         const raw = this.ports.calendar.getEvent(this.calendarId, record.eventId);
         const event =
           raw === null ? { id: record.eventId, status: 'cancelled' as const } : validateEvent(raw);
         // An event Calendar has but we cannot read is no ground for a delete: kept for a later run.
-        if (!(event instanceof InvalidEventError)) events.push({ event, attempts: 0 });
+        if (!(event instanceof InvalidEventError)) events.push({ event, attempts: 0, seenBy: 'get' });
       } catch (error) {
         // Kept: the next complete run finds the same expired record and tries again.
         this.ports.log.warn(`could not expire the unattached conference of ${record.eventId}`, {
@@ -702,6 +860,60 @@ class SyncRun {
         message: 'expiry of unattached conferences waits for the provider',
         willRetry: true,
       });
+  }
+
+  /**
+   * createConference recorded its intent but never learnt the conference's id (its answer was lost): what the
+   * provider made for the event is looked up; one the saved event shows is followed, the rest are deleted.
+   */
+  private recoverIntent(intent: ConferenceRecord): void {
+    try {
+      const raw = this.ports.calendar.getEvent(this.calendarId, intent.eventId);
+      const event = raw === null ? null : validateEvent(raw);
+      if (event instanceof InvalidEventError) return;
+      const call: ProviderCall = {
+        kind: 'findByEvent',
+        calendarId: this.calendarId,
+        eventId: intent.eventId,
+      };
+      const [found] = this.ports.provider.executeAll([call]);
+      this.report.requests++;
+      this.report.waves++;
+      if (!found?.ok) throw found?.error ?? new Error('no outcome');
+      const shown = event && event.status !== 'cancelled' ? event.conference?.conferenceId : undefined;
+      const known = new Set([...this.cal.records.values()].map((r) => r.conferenceId));
+      const orphans = (found.conferences ?? []).filter((c) => c.id !== shown && !known.has(c.id));
+      const kept = (found.conferences ?? []).find((c) => c.id === shown);
+      if (orphans.length > 0) {
+        const outcomes = this.ports.provider.executeAll(
+          orphans.map((c) => ({ kind: 'delete' as const, conferenceId: c.id })),
+        );
+        this.report.requests += orphans.length;
+        this.report.waves++;
+        const failed = outcomes.find((o) => !o.ok);
+        if (failed && !failed.ok) throw failed.error;
+        this.report.deleted += orphans.length;
+      }
+      forget(this.cal, intent.eventId);
+      if (kept) {
+        // The saved event shows it: followed from now on (an empty digest makes the next change send every field).
+        const { createdAt: _created, ...rest } = intent;
+        putRecord(this.cal, { ...rest, conferenceId: kept.id, digest: '', attached: true });
+        this.followUps.add(intent.eventId);
+      }
+      this.ports.log.info('recovered a conference creation whose answer was lost', {
+        calendarId: this.calendarId,
+        eventId: intent.eventId,
+        deleted: orphans.map((c) => c.id),
+        kept: kept?.id ?? null,
+      });
+    } catch (error) {
+      // Kept: the next complete run tries again.
+      this.ports.log.warn(`could not recover the lost conference creation of ${intent.eventId}`, {
+        error: describeError(error),
+      });
+      this.report.failures.push({ eventId: intent.eventId, message: describeError(error), willRetry: true });
+    }
   }
 
   /**
@@ -757,11 +969,24 @@ function emptyReport(calendarId: string): SyncReport {
     retried: 0,
     forgotten: 0,
     deferred: 0,
+    pendingDeletions: 0,
+    movedTo: [],
     requests: 0,
     waves: 0,
     failures: [],
     tokenStored: false,
   };
+}
+
+/** The conference id of a creation whose answer was lost (createConference's intent record); not a server id. */
+const UNKNOWN_CONFERENCE_ID = '~';
+
+/** Other calendars read at most when looking for where an event moved. */
+const MAX_MOVE_CANDIDATES = 25;
+
+/** The conference id the event shows for this record (the old one after a recreate the event does not show). */
+function shownId(record: ConferenceRecord): string {
+  return record.eventConferenceId ?? record.conferenceId;
 }
 
 /** How long a call refused for the key waits when the configuration has not changed: a slow cadence. */

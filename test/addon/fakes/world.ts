@@ -40,7 +40,10 @@ export function makeWorld(): World {
   const store = new MemoryStateStore();
   const log = new MemoryLog();
   const ports: SyncPorts = { calendar, provider, state: store, clock, log };
-  const sync = (calendarId = CAL, options?: Partial<SyncOptions>) => syncCalendar(ports, calendarId, options);
+  // No grace period unless a test asks for one: a deletion is then confirmed (Events.get) and sent in the run that
+  // sees it, which is what most tests of the sync's other behaviour want; syncDeletions.test.ts tests the grace.
+  const sync = (calendarId = CAL, options?: Partial<SyncOptions>) =>
+    syncCalendar(ports, calendarId, { deletionGraceMs: 0, ...options });
   const givenOurEvent = (event: EventBuilder, calendarId = CAL) => {
     const eventId = String(event.build()['id']);
     const created = createConferenceForEvent(ports, calendarId, eventId);
