@@ -20,9 +20,13 @@ export function prepare(state: CalendarState, action: SyncAction, log: LogPort):
     case 'not-ours':
     case 'skip':
       return null;
+    case 'claim':
+      return { kind: 'get', conferenceId: action.conferenceId };
     case 'delete':
       // The provider answers 404 as done: a conference already gone counts as deleted.
       return { kind: 'delete', conferenceId: action.record.conferenceId };
+    case 'revive':
+      return recreateCall(state, action.eventId, action.wanted);
     case 'mark-deletion': {
       if (action.record.pendingDeletion !== action.since) {
         putRecord(state, { ...action.record, eventId: action.eventId, pendingDeletion: action.since });
@@ -78,13 +82,31 @@ export function prepare(state: CalendarState, action: SyncAction, log: LogPort):
 export function settle(state: CalendarState, action: SyncAction): ApplyOutcome {
   switch (action.kind) {
     case 'not-ours':
+    case 'claim':
       return 'not-ours';
     case 'skip':
     case 'mark-deletion':
       return 'unchanged';
-    case 'delete':
+    case 'delete': {
       forget(state, action.record.eventId);
+      // A tombstone: an event restored later still showing this conference gets a new one (see planActions).
+      const { eventConferenceId } = action.record;
+      putRecord(state, {
+        calendarId: state.calendarId,
+        eventId: action.record.eventId,
+        conferenceId: action.record.conferenceId,
+        ...(eventConferenceId !== undefined ? { eventConferenceId } : {}),
+        digest: action.record.digest,
+        lastEnd: null,
+        occurrences: {},
+        attached: true,
+        deletedAt: action.at,
+      });
       return 'deleted';
+    }
+    case 'revive':
+      // Settled by settleRecreate once the provider made the new conference.
+      return 'updated';
     case 'update':
     case 'adopt-split': {
       if (!action.changed) return 'unchanged';
@@ -137,8 +159,9 @@ export function settleRecreate(
   conference: Conference,
   log: LogPort,
 ): void {
-  const record = state.records.get(eventKey(eventId));
-  if (!record) return;
+  const found = state.records.get(eventKey(eventId));
+  if (!found) return;
+  const { deletedAt: _deleted, pendingDeletion: _pending, createdAt: _created, ...record } = found;
   const eventConferenceId = record.eventConferenceId ?? record.conferenceId;
   putRecord(state, {
     ...record,
@@ -149,7 +172,7 @@ export function settleRecreate(
     occurrences: {},
     attached: true,
   });
-  log.warn('conference was deleted at the provider; recreated it, the event still shows the old id', {
+  log.warn('the conference the event shows is gone; made a new one, to be written onto the event', {
     calendarId: state.calendarId,
     eventId,
     eventConferenceId,
@@ -176,6 +199,7 @@ export function putRecord(state: CalendarState, record: ConferenceRecord): void 
   if (copy.spanMs === undefined) delete copy.spanMs;
   if (copy.pendingDeletion === undefined) delete copy.pendingDeletion;
   if (!copy.secondary) delete copy.secondary;
+  if (copy.deletedAt === undefined) delete copy.deletedAt;
   state.records.set(eventKey(record.eventId), copy);
 }
 

@@ -103,6 +103,12 @@ export interface ConferenceRecord {
    * holding the meetings still to come). It leads once the leading part is gone.
    */
   secondary?: boolean;
+  /**
+   * A tombstone: the conference was deleted at this time (ms since the epoch) because no event showed it. Kept
+   * for `forgetEndedAfterMs` so that an event restored from the trash, or a draft saved after its conference
+   * expired, still showing the dead conference gets a new one written onto it.
+   */
+  deletedAt?: number;
 }
 
 /**

@@ -26,8 +26,18 @@ export type SeenBy = 'list' | 'get';
 
 export type SyncAction =
   | { kind: 'not-ours'; eventId: string }
+  /**
+   * No record, but the event is the organizer's and shows an add-on conference: possibly ours, its record long
+   * forgotten. The provider is asked (GET) whether the conference was made for this very event.
+   */
+  | { kind: 'claim'; eventId: string; conferenceId: string }
   | { kind: 'skip'; eventId: string; reason: string }
-  | { kind: 'delete'; eventId: string; record: ConferenceRecord; reason: DeleteReason }
+  | { kind: 'delete'; eventId: string; record: ConferenceRecord; reason: DeleteReason; at: number }
+  /**
+   * The event shows a conference the add-on deleted (restored from the trash, or a draft saved after its
+   * conference expired): a new one is made and written onto the event.
+   */
+  | { kind: 'revive'; eventId: string; record: ConferenceRecord; wanted: ConferenceFields }
   /** Seen gone (or not showing the conference): the deletion waits for its confirmation (no provider call). */
   | { kind: 'mark-deletion'; eventId: string; record: ConferenceRecord; reason: DeleteReason; since: number }
   /**
@@ -85,16 +95,35 @@ export function planAction(
   if (records.own) return planOwnEvent(event, records.own, nowMs, options, seenBy);
   // An exception of a series whose master is ours: a cancelled or moved instance (calendar-fixtures §1.4, §3.4),
   // or the bare tombstone of one that the series no longer has (§1.5).
-  if (records.master) return planOccurrence(event, records.master);
+  if (records.master && records.master.deletedAt === undefined) return planOccurrence(event, records.master);
   // "Edit this and following" split our series: the new `_R` series carries a copy of our conference and holds
   // the meetings still to come, so the conference follows it from now on (the earlier part is left behind: its
   // later edits or deletion no longer touch a conference the continuing meetings use).
-  if (records.splitFrom && event.status !== 'cancelled' && carriesOurConference(event, records.splitFrom)) {
+  const from = records.splitFrom;
+  if (
+    from &&
+    from.deletedAt === undefined &&
+    event.status !== 'cancelled' &&
+    carriesOurConference(event, from)
+  ) {
     const wanted = fieldsFromEvent(event);
-    const changed = fieldsDigest(wanted) !== records.splitFrom.digest;
-    return { kind: 'adopt-split', eventId: event.id, from: records.splitFrom, wanted, changed };
+    const changed = fieldsDigest(wanted) !== from.digest;
+    return { kind: 'adopt-split', eventId: event.id, from, wanted, changed };
   }
-  // No record: an attendee's copy of someone else's conference, or an event with another solution.
+  // No record: an attendee's copy of someone else's conference, or an event with another solution; or the
+  // organizer's own event whose record was forgotten (a meeting long over, moved to next week).
+  const conference = event.conference;
+  if (
+    !records.master &&
+    !from &&
+    event.status !== 'cancelled' &&
+    !isAttendeeCopy(event) &&
+    conference?.solutionType === 'addOn' &&
+    conference.conferenceId !== undefined &&
+    event.recurringEventId === undefined
+  ) {
+    return { kind: 'claim', eventId: event.id, conferenceId: conference.conferenceId };
+  }
   return { kind: 'not-ours', eventId: event.id };
 }
 
@@ -114,12 +143,13 @@ export function planForgets(
   nowMs: number,
   options: SyncOptions,
 ): ConferenceRecord[] {
-  return records.filter(
-    (record) =>
-      record.attached &&
-      record.pendingDeletion === undefined &&
-      record.lastEnd !== null &&
-      nowMs - record.lastEnd > options.forgetEndedAfterMs,
+  return records.filter((record) =>
+    record.deletedAt !== undefined
+      ? nowMs - record.deletedAt > options.forgetEndedAfterMs
+      : record.attached &&
+        record.pendingDeletion === undefined &&
+        record.lastEnd !== null &&
+        nowMs - record.lastEnd > options.forgetEndedAfterMs,
   );
 }
 
@@ -134,11 +164,17 @@ function planOwnEvent(
   // the event again once the grace period is over (undo, restore from the trash, a move or a split keep it).
   const remove = (reason: DeleteReason): SyncAction => {
     if (reason === 'never-attached' || (seenBy === 'get' && isDeletionDue(record, nowMs, options))) {
-      return { kind: 'delete', eventId: event.id, record, reason };
+      return { kind: 'delete', eventId: event.id, record, reason, at: nowMs };
     }
     const since = record.pendingDeletion ?? nowMs;
     return { kind: 'mark-deletion', eventId: event.id, record, reason, since };
   };
+  if (record.deletedAt !== undefined) {
+    if (event.status !== 'cancelled' && !isAttendeeCopy(event) && carriesOurConference(event, record)) {
+      return { kind: 'revive', eventId: event.id, record, wanted: fieldsFromEvent(event) };
+    }
+    return { kind: 'skip', eventId: event.id, reason: 'its conference was deleted' };
+  }
   // Deleted event (often a bare `{id, status}` tombstone) or a cancelled series: the conference goes with it.
   if (event.status === 'cancelled') return remove('cancelled');
   const carries = carriesOurConference(event, record);

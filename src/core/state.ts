@@ -345,7 +345,7 @@ function decodeCalendar(calendarId: string, text: string): CalendarState {
  * `<key 8><digest 7><end 3><conferenceId>[;extras]`: the event key, the fields' digest, the last end in days
  * (base 36, `~~~` when open-ended) and the conference id; extras only where needed: `s` series length (minutes,
  * base 36), `o` occurrence overrides `key=digest,…`, `u` unattached since (ms, base 36), `d` deletion pending
- * since (ms, base 36), `p` a secondary part of a split series, `x` the id the event shows after a recreate; `i` the
+ * since (ms, base 36), `t` deleted at (a tombstone, ms base 36), `p` a secondary part of a split series, `x` the id the event shows after a recreate; `i` the
  * event id, kept whenever a later run must reach the event without listing it (unattached, pending, part).
  */
 export function encodeRecord(key: string, record: ConferenceRecord): string {
@@ -362,6 +362,7 @@ export function encodeRecord(key: string, record: ConferenceRecord): string {
   if (!record.attached) line += `;u${Date.parse(record.createdAt ?? '').toString(36)}`;
   if (record.pendingDeletion !== undefined) line += `;d${Math.round(record.pendingDeletion).toString(36)}`;
   if (record.secondary) line += ';p';
+  if (record.deletedAt !== undefined) line += `;t${Math.round(record.deletedAt).toString(36)}`;
   if (!record.attached || record.pendingDeletion !== undefined || record.secondary) {
     line += `;i${enc(record.eventId)}`;
   }
@@ -409,6 +410,9 @@ function decodeRecord(calendarId: string, line: string): ConferenceRecord {
         break;
       case 'p':
         record.secondary = true;
+        break;
+      case 't':
+        record.deletedAt = Number.parseInt(value, 36);
         break;
     }
   }

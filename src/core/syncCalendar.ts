@@ -24,7 +24,7 @@ import {
   settle,
   settleRecreate,
 } from './applyAction';
-import { clampNotes } from './conferenceFields';
+import { clampNotes, fieldsFromEvent } from './conferenceFields';
 import {
   CalendarApiError,
   describeError,
@@ -166,8 +166,13 @@ interface Step {
   action: SyncAction;
   call: ProviderCall;
   sends: number;
-  /** The call re-creates a conference the provider lost (after a 404 on its PATCH). */
+  /**
+   * The call re-creates the conference of this event (a series master for an occurrence change) with these
+   * fields: the provider lost it (a 404), or the add-on had deleted it before the event came back. Once made, it
+   * is written onto the event (read with `etag`, or read again when absent).
+   */
   recreate: boolean;
+  recreating?: { eventId: string; wanted: ConferenceFields; etag?: string };
   /** The event came from the retry list: its attempts so far. */
   attempts: number;
 }
@@ -593,6 +598,10 @@ class SyncRun {
         return null;
       }
       if (this.resumingAfterOutage) this.report.retried++;
+      if (action.kind === 'revive') {
+        const recreating = { eventId: event.id, wanted: action.wanted, ...etagOf(event) };
+        return { event, action, call, sends: 0, recreate: true, recreating, attempts };
+      }
       return { event, action, call, sends: 0, recreate: false, attempts };
     } catch (error) {
       this.onPermanentError(event, error);
@@ -657,6 +666,11 @@ class SyncRun {
           return;
         }
         const error = outcome.error;
+        if (error instanceof ProviderError && error.code === 'NOT_FOUND' && step.call.kind === 'get') {
+          // Not a conference this provider has: not ours.
+          this.finish(step.event, 'not-ours');
+          return;
+        }
         if (error instanceof ProviderError && error.code === 'NOT_FOUND' && step.call.kind === 'update') {
           // The provider lost the conference while the event still shows it: make it again.
           const wanted =
@@ -666,8 +680,23 @@ class SyncRun {
               ...step,
               call: recreateCall(this.cal, step.event.id, wanted),
               recreate: true,
+              recreating: { eventId: step.event.id, wanted, ...etagOf(step.event) },
               sends: 0,
             });
+            return;
+          }
+        }
+        const occurrenceCall = step.call.kind === 'setOccurrence' || step.call.kind === 'clearOccurrence';
+        if (
+          error instanceof ProviderError &&
+          error.code === 'NOT_FOUND' &&
+          occurrenceCall &&
+          !step.recreate
+        ) {
+          // The same recovery for an occurrence change: the series is made again from its master event.
+          const recreate = this.recreateSeries(step);
+          if (recreate) {
+            again.push(recreate);
             return;
           }
         }
@@ -723,14 +752,133 @@ class SyncRun {
   }
 
   private onSuccess(step: Step, conference: Conference | undefined): Step | null {
-    if (step.recreate) {
-      const wanted = (step.action as { wanted: ConferenceFields }).wanted;
-      if (conference) settleRecreate(this.cal, step.event.id, wanted, conference, this.ports.log);
+    if (step.action.kind === 'claim') return this.onClaimAnswer(step, conference);
+    if (step.recreate && step.recreating) {
+      const { eventId, wanted, etag } = step.recreating;
+      if (conference) {
+        settleRecreate(this.cal, eventId, wanted, conference, this.ports.log);
+        this.writeBack(eventId, conference, etag);
+      }
+      // An occurrence change that found the conference gone is sent to the new one.
+      if (conference && step.action.kind === 'occurrence' && step.call.kind === 'create') {
+        const call: ProviderCall = {
+          kind: 'setOccurrence',
+          conferenceId: conference.id,
+          occurrenceKey: step.action.key,
+          override: step.action.override,
+        };
+        return { ...step, call, recreate: false, sends: 0 };
+      }
+      if (step.action.kind === 'occurrence' || step.action.kind === 'clear-occurrence') {
+        this.finish(step.event, 'occurrence');
+        return null;
+      }
       this.finish(step.event, 'updated');
       return null;
     }
     this.finish(step.event, settle(this.cal, step.action));
     return null;
+  }
+
+  /**
+   * The provider's answer about a conference an unrecorded event shows: made by this calendar for this very
+   * event, it is ours again (its record was forgotten): recorded, and the event planned again, so its fields are
+   * sent. Anything else (another calendar's, another event's) stays untouched.
+   */
+  private onClaimAnswer(step: Step, conference: Conference | undefined): Step | null {
+    const ours =
+      conference !== undefined &&
+      conference.id === (step.action as { conferenceId: string }).conferenceId &&
+      conference.calendarId === this.calendarId &&
+      conference.eventId === step.event.id;
+    if (!ours) {
+      this.finish(step.event, 'not-ours');
+      return null;
+    }
+    // An empty digest differs from any fields: the plan below sends them all.
+    putRecord(this.cal, {
+      calendarId: this.calendarId,
+      eventId: step.event.id,
+      conferenceId: conference.id,
+      digest: '',
+      lastEnd: null,
+      occurrences: {},
+      attached: true,
+    });
+    this.ports.log.info('an event shows a conference this calendar made for it; followed again', {
+      calendarId: this.calendarId,
+      eventId: step.event.id,
+      conferenceId: conference.id,
+    });
+    return this.begin(step.event, step.attempts, 'list');
+  }
+
+  /** A step that recreates the lost conference of the occurrence's series from its master event, or null. */
+  private recreateSeries(step: Step): Step | null {
+    const action = step.action;
+    if (action.kind !== 'occurrence' && action.kind !== 'clear-occurrence') return null;
+    const masterId = action.master.eventId;
+    let raw: unknown;
+    try {
+      raw = this.ports.calendar.getEvent(this.calendarId, masterId);
+    } catch (error) {
+      this.ports.log.warn(`could not read the series ${masterId} to make its conference again`, {
+        error: describeError(error),
+      });
+      return null;
+    }
+    const master = raw === null ? null : validateEvent(raw);
+    if (master === null || master instanceof InvalidEventError || master.status === 'cancelled') return null;
+    const wanted = fieldsFromEvent(master);
+    const recreating = { eventId: masterId, wanted, ...etagOf(master) };
+    return { ...step, call: recreateCall(this.cal, masterId, wanted), recreate: true, recreating, sends: 0 };
+  }
+
+  /**
+   * Writes the new conference onto the event that shows the old one (Events.patch, conferenceDataVersion 1,
+   * If-Match). When the event changed since it was read (412) it is read again: written again while it still
+   * shows the old conference, left alone when the user removed or replaced it meanwhile (the next sync then sees
+   * that, and the new conference goes after the grace period). A failed write is logged; the record keeps the id
+   * the event shows, so the conference is followed all the same.
+   */
+  private writeBack(eventId: string, conference: Conference, etag: string | undefined): void {
+    const key = eventKey(eventId);
+    let tag = etag;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const record = this.cal.records.get(key);
+      const old = record?.eventConferenceId;
+      if (!record || old === undefined) return;
+      try {
+        if (tag === undefined) {
+          const raw = this.ports.calendar.getEvent(this.calendarId, eventId);
+          const event = raw === null ? null : validateEvent(raw);
+          if (event === null || event instanceof InvalidEventError) return;
+          const stillOld =
+            event.status !== 'cancelled' && !isAttendeeCopy(event) && event.conference?.conferenceId === old;
+          if (!stillOld || event.etag === undefined) return;
+          tag = event.etag;
+        }
+        const written = this.ports.calendar.writeConference(this.calendarId, eventId, conference, tag);
+        if (written.kind === 'changed') {
+          tag = undefined;
+          continue;
+        }
+        const { eventConferenceId: _shown, ...rest } = record;
+        putRecord(this.cal, { ...rest, eventId });
+        this.ports.log.info('wrote the new conference onto the event', {
+          calendarId: this.calendarId,
+          eventId,
+          conferenceId: conference.id,
+          replaced: old,
+        });
+        return;
+      } catch (error) {
+        this.ports.log.warn(`could not write the new conference onto event ${eventId}`, {
+          error: describeError(error),
+        });
+        return;
+      }
+    }
   }
 
   /** The event is in step: drop its pending retry and its reported failure, if it had any. */
@@ -980,6 +1128,10 @@ function emptyReport(calendarId: string): SyncReport {
 
 /** The conference id of a creation whose answer was lost (createConference's intent record); not a server id. */
 const UNKNOWN_CONFERENCE_ID = '~';
+
+function etagOf(event: CalendarEvent): { etag?: string } {
+  return event.etag === undefined ? {} : { etag: event.etag };
+}
 
 /** Other calendars read at most when looking for where an event moved. */
 const MAX_MOVE_CANDIDATES = 25;

@@ -33,7 +33,7 @@ export function collectStatus(state: UserState): CalendarStatus[] {
     const status: CalendarStatus = {
       calendarId,
       syncing: cal.token !== null || cal.cursor !== null,
-      conferences: cal.records.size,
+      conferences: [...cal.records.values()].filter((r) => r.deletedAt === undefined).length,
       pendingRetries: cal.retries.size,
       failures: [...cal.failures.values()].reverse(),
     };
