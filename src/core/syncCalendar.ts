@@ -666,8 +666,9 @@ class SyncRun {
           return;
         }
         const error = outcome.error;
-        if (error instanceof ProviderError && error.code === 'NOT_FOUND' && step.call.kind === 'get') {
-          // Not a conference this provider has: not ours.
+        const retryable = error instanceof ProviderError && (error.retryable || isKeyRejection(error));
+        if (step.call.kind === 'get' && !retryable) {
+          // Not a conference this provider has (404), or not even an id it takes (another add-on's): not ours.
           this.finish(step.event, 'not-ours');
           return;
         }

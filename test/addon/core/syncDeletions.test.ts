@@ -4,7 +4,7 @@
  * written onto it) and claiming a forgotten record. The core against the in-memory fakes, with the add-on's
  * default grace period (the other core tests run without one).
  */
-import { anEvent, CAL, makeWorld, OTHER_CAL, type World } from '../fakes';
+import { anEvent, CAL, FAILURES, makeWorld, OTHER_CAL, type World } from '../fakes';
 
 const MINUTE = 60 * 1000;
 const DAY = 24 * 60 * MINUTE;
@@ -218,5 +218,14 @@ describe('ownership after the record was forgotten', () => {
     );
     expect(w.sync(OTHER_CAL, GRACE)).toMatchObject({ notOurs: 1, updated: 0 });
     expect(w.provider.calls.map((c) => c.method)).toEqual(['get']);
+  });
+
+  it("another add-on's conference (an id the provider refuses) is simply not ours: no failure on the card", () => {
+    const w = makeWorld();
+    w.provider.failNext('get', FAILURES.invalid);
+    w.calendar.put(CAL, meeting('zoom0001').withOurConference('zoom:81234/xyz').build());
+    const report = w.sync(CAL, GRACE);
+    expect(report).toMatchObject({ notOurs: 1, failures: [] });
+    expect(w.store.listFailures(CAL)).toEqual([]);
   });
 });
