@@ -1081,6 +1081,18 @@ class SyncRun {
       if (this.startMs - Date.parse(failure.at) > this.options.forgetEndedAfterMs)
         cal.failures.delete(failure.eventId);
     }
+    // Tombstones only serve a restore: when the store nears full they give their room to live conferences.
+    const hasTombstones = [...cal.records.values()].some((r) => r.deletedAt !== undefined);
+    if (hasTombstones && this.state.usage().warn) {
+      for (const [key, record] of [...cal.records.entries()]) {
+        if (record.deletedAt === undefined) continue;
+        cal.records.delete(key);
+        this.report.forgotten++;
+      }
+      this.ports.log.warn('the property store is nearly full: tombstones of deleted conferences were dropped', {
+        calendarId: this.calendarId,
+      });
+    }
   }
 
   private count(outcome: ApplyOutcome): void {
