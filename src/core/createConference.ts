@@ -3,6 +3,12 @@
  * missing or unreadable event is not an error: the conference is made with placeholder fields and the first sync
  * PATCHes the real ones. The idempotency key makes a repeated call (Calendar retries, double clicks, timeouts)
  * return the same conference. Never throws: failures come back as TEMPORARY or PERMANENT for a ConferenceError.
+ *
+ * Before the provider is called, an intent record (conference id UNKNOWN_CONFERENCE_ID, unattached) is saved: when
+ * the provider creates the conference but its answer is lost (a timeout, a 5xx after the write), that record is what
+ * lets the sync find the conference later (by its event) and delete it at expiry, so no conference lives at the
+ * provider without a record. A failure that proves nothing was created (a 4xx, a configuration error) removes the
+ * intent again; success replaces it with the real record.
  */
 import type { Conference } from '../../contracts/conference-api';
 import { putRecord, sentFields } from './applyAction';
@@ -21,6 +27,13 @@ export type CreateConferenceResult =
 /** Room a new record may take in the store: its line, an event id of common length, a part boundary. */
 const NEW_RECORD_BYTES = 400;
 
+/**
+ * The conference id of an intent record: the provider was (or is about to be) asked to create the event's
+ * conference and its id is not known. Not in the API's id alphabet ([A-Za-z0-9_-]), so no server id equals it, and
+ * one character, so the stored line keeps the length the codec expects of a record with an id.
+ */
+export const UNKNOWN_CONFERENCE_ID = '~';
+
 export function createConferenceForEvent(
   ports: SyncPorts,
   calendarId: string,
@@ -31,7 +44,32 @@ export function createConferenceForEvent(
     const existing = state.peek(calendarId).records.get(eventKey(eventId)) ?? null;
     if (existing === null && !state.hasRoomFor(NEW_RECORD_BYTES)) return refuseFull(ports, state);
     const fields = readEventFields(ports, calendarId, eventId);
-    const conference = createConferenceOnProvider(ports, calendarId, eventId, fields);
+    // The intent is saved only where nothing is recorded for the event yet: an existing record (a real conference,
+    // or the intent of an earlier attempt whose answer was lost) already leads the sync to what may exist.
+    const wroteIntent = existing === null;
+    if (wroteIntent) {
+      putRecord(state.edit(calendarId), {
+        calendarId,
+        eventId,
+        conferenceId: UNKNOWN_CONFERENCE_ID,
+        ...sentFields(fields),
+        occurrences: {},
+        attached: false,
+        createdAt: new Date(ports.clock.now()).toISOString(),
+      });
+      try {
+        state.commit(ports.state);
+      } catch (error) {
+        return intentNotSaved(ports, error);
+      }
+    }
+    let conference: Conference;
+    try {
+      conference = createConferenceOnProvider(ports, calendarId, eventId, fields);
+    } catch (error) {
+      if (wroteIntent && provesNothingCreated(error)) dropIntent(ports, state, calendarId, eventId);
+      return failure(ports, error);
+    }
     // A repeat for the same event: the key gave back the conference we already recorded; keep that record.
     if (existing && existing.conferenceId === conference.id && existing.eventConferenceId === undefined) {
       return { ok: true, conference, record: { ...existing, eventId } };
@@ -51,7 +89,7 @@ export function createConferenceForEvent(
     try {
       state.commit(ports.state);
     } catch (error) {
-      return undoCreate(ports, conference, error);
+      return undoCreate(ports, conference, error, wroteIntent ? state : null, calendarId, eventId);
     }
     return { ok: true, conference, record };
   } catch (error) {
@@ -81,13 +119,32 @@ function refuseFull(ports: SyncPorts, state: UserState): CreateConferenceResult 
  * The record could not be saved: a conference nobody keeps track of would never follow its event nor be cleaned
  * up, so it is deleted again at once. If even that fails, the log carries its id for a person.
  */
-function undoCreate(ports: SyncPorts, conference: Conference, error: unknown): CreateConferenceResult {
+function undoCreate(
+  ports: SyncPorts,
+  conference: Conference,
+  error: unknown,
+  intentState: UserState | null,
+  calendarId: string,
+  eventId: string,
+): CreateConferenceResult {
   const [outcome] = ports.provider.executeAll([{ kind: 'delete', conferenceId: conference.id }]);
   if (outcome?.ok) {
     ports.log.error('conference created but its record could not be saved; deleted it again', {
       conferenceId: conference.id,
       error: describeError(error),
     });
+    // Nothing is left to find: the intent saved before the call goes too (best effort).
+    if (intentState !== null) dropIntent(ports, intentState, calendarId, eventId);
+  } else if (intentState !== null) {
+    // The intent saved before the call stays: the sync finds this conference by its event and deletes it.
+    ports.log.error(
+      'conference created, its record could not be saved, and deleting it failed: the sync will delete it',
+      {
+        conferenceId: conference.id,
+        error: describeError(error),
+        deleteError: describeError(outcome?.error),
+      },
+    );
   } else {
     ports.log.error(
       'conference created, its record could not be saved, and deleting it failed: delete it by hand',
@@ -106,6 +163,45 @@ function undoCreate(ports: SyncPorts, conference: Conference, error: unknown): C
       ? 'Conference Sync has no room left to keep track of another conference; nothing was created.'
       : 'The conference could not be recorded; please try again.',
   };
+}
+
+/** The intent record could not be saved: the provider is not called, so nothing was created. */
+function intentNotSaved(ports: SyncPorts, error: unknown): CreateConferenceResult {
+  const full = error instanceof StateStoreFullError;
+  ports.log.error('conference not created: its record could not be saved', { error: describeError(error) });
+  return {
+    ok: false,
+    errorType: full ? 'PERMANENT' : 'TEMPORARY',
+    message: full
+      ? 'Conference Sync has no room left to keep track of another conference; nothing was created.'
+      : 'The conference could not be recorded; please try again.',
+  };
+}
+
+/**
+ * Whether a failed create proves the provider made nothing: the API refused the request (a 4xx, which is what a
+ * ProviderError that is not retryable stands for) or the provider is not configured, so no request went out.
+ * A retryable failure (429, 5xx, timeout) or an unexpected error proves nothing.
+ */
+function provesNothingCreated(error: unknown): boolean {
+  return (error instanceof ProviderError && !error.retryable) || error instanceof ProviderConfigError;
+}
+
+/**
+ * Removes the record of the event that this call added to `state` (the intent it saved, or the real record that
+ * replaced it in memory but could not be saved), so the store goes back to holding nothing for the event. Best
+ * effort: a second commit, which is only logged when it fails.
+ */
+function dropIntent(ports: SyncPorts, state: UserState, calendarId: string, eventId: string): void {
+  try {
+    state.edit(calendarId).records.delete(eventKey(eventId));
+    state.commit(ports.state);
+  } catch (error) {
+    ports.log.warn('could not remove the record of a conference that was not created', {
+      eventId,
+      error: describeError(error),
+    });
+  }
 }
 
 /** The one way the add-on creates a conference: always with the event's deterministic key. */

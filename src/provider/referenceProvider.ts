@@ -75,7 +75,7 @@ export class ReferenceConferenceProvider implements ConferenceProvider {
     built.forEach(({ index, plan }, i) => {
       const response = responses[i];
       try {
-        outcomes[index] = { ok: true, conference: this.interpret(plan, response) };
+        outcomes[index] = this.interpret(plan, response);
       } catch (error) {
         outcomes[index] = { ok: false, error };
       }
@@ -110,14 +110,21 @@ export class ReferenceConferenceProvider implements ConferenceProvider {
     };
   }
 
-  /** The conference a 2xx carries (create, PATCH, PUT), nothing for DELETE; a ProviderError otherwise. */
-  private interpret(plan: RequestPlan, response: unknown): Conference | undefined {
+  /**
+   * What a 2xx carries: the conference (create, GET, PATCH, PUT), the list (GET by event), nothing for DELETE;
+   * a ProviderError otherwise.
+   */
+  private interpret(plan: RequestPlan, response: unknown): ProviderOutcome {
     if (!isHttpResponse(response)) throw this.transportError(plan.method, plan.path, response);
     if (response.status >= 200 && response.status < 300) {
-      return plan.returnsConference ? this.conferenceFrom(plan.method, plan.path, response) : undefined;
+      if (plan.returns === 'conference')
+        return { ok: true, conference: this.conferenceFrom(plan.method, plan.path, response) };
+      if (plan.returns === 'list')
+        return { ok: true, conferences: this.conferencesFrom(plan.method, plan.path, response) };
+      return { ok: true };
     }
     // DELETE endpoints: 404 means the thing is already gone, which is what the caller wanted.
-    if (plan.method === 'DELETE' && response.status === 404) return undefined;
+    if (plan.method === 'DELETE' && response.status === 404) return { ok: true };
     throw this.errorFrom(plan.method, plan.path, response);
   }
 
@@ -134,7 +141,7 @@ export class ReferenceConferenceProvider implements ConferenceProvider {
 
   /** Single calls, for callers outside a wave; each is a wave of one. */
   update(conferenceId: string, changes: Partial<ConferenceWritableFields>): Conference {
-    return this.one({ kind: 'update', conferenceId, changes }) as Conference;
+    return this.one({ kind: 'update', conferenceId, changes }).conference as Conference;
   }
 
   delete(conferenceId: string): void {
@@ -149,10 +156,20 @@ export class ReferenceConferenceProvider implements ConferenceProvider {
     this.one({ kind: 'clearOccurrence', conferenceId, occurrenceKey });
   }
 
-  private one(call: ProviderCall): Conference | undefined {
+  /** The conference; a ProviderError NOT_FOUND when it is unknown or deleted. */
+  get(conferenceId: string): Conference {
+    return this.one({ kind: 'get', conferenceId }).conference as Conference;
+  }
+
+  /** The live conferences made for this event, newest first. */
+  findByEvent(calendarId: string, eventId: string): Conference[] {
+    return this.one({ kind: 'findByEvent', calendarId, eventId }).conferences ?? [];
+  }
+
+  private one(call: ProviderCall): { conference?: Conference; conferences?: Conference[] } {
     const outcome = this.executeAll([call])[0] as ProviderOutcome;
     if (!outcome.ok) throw outcome.error;
-    return outcome.conference;
+    return outcome;
   }
 
   private errorFrom(method: HttpMethod, path: string, response: HttpResponse): ProviderError {
@@ -172,29 +189,50 @@ export class ReferenceConferenceProvider implements ConferenceProvider {
   }
 
   private conferenceFrom(method: HttpMethod, path: string, response: HttpResponse): Conference {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(response.body);
-    } catch {
-      parsed = undefined;
-    }
+    const parsed = parseBody(response.body);
     const problem = conferenceProblem(parsed);
-    if (problem !== null) {
-      // Retryable: a garbled 2xx is most likely a proxy or a half-written response, and every call here is safe
-      // to repeat (create carries its Idempotency-Key).
-      throw new ProviderError(`${method} ${path}: malformed response from the conference API (${problem})`, {
-        status: response.status,
-        code: MALFORMED_RESPONSE_CODE,
-        retryable: true,
-      });
-    }
+    if (problem !== null) throw malformed(method, path, response, problem);
     return normaliseConference(parsed as Record<string, unknown>);
+  }
+
+  /** The `items` of a listing (`{ "items": [Conference…] }`), each validated as a Conference. */
+  private conferencesFrom(method: HttpMethod, path: string, response: HttpResponse): Conference[] {
+    const parsed = parseBody(response.body);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      throw malformed(method, path, response, 'body is not a JSON object');
+    const items = (parsed as { items?: unknown }).items;
+    if (!Array.isArray(items)) throw malformed(method, path, response, 'missing or invalid items');
+    return items.map((item, n) => {
+      const problem = conferenceProblem(item);
+      if (problem !== null) throw malformed(method, path, response, `items[${n}]: ${problem}`);
+      return normaliseConference(item as Record<string, unknown>);
+    });
   }
 
   /** Removes the key from text that came from elsewhere (a server or proxy could echo the request). */
   private scrub(text: string): string {
     return this.config.apiKey === '' ? text : text.split(this.config.apiKey).join('[redacted]');
   }
+}
+
+function parseBody(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Retryable: a garbled 2xx is most likely a proxy or a half-written response, and every call here is safe to
+ * repeat (create carries its Idempotency-Key; GETs change nothing).
+ */
+function malformed(method: HttpMethod, path: string, response: HttpResponse, problem: string): ProviderError {
+  return new ProviderError(`${method} ${path}: malformed response from the conference API (${problem})`, {
+    status: response.status,
+    code: MALFORMED_RESPONSE_CODE,
+    retryable: true,
+  });
 }
 
 function isHttpResponse(value: unknown): value is HttpResponse {
@@ -207,7 +245,8 @@ interface RequestPlan {
   path: string;
   body?: unknown;
   headers: Record<string, string>;
-  returnsConference: boolean;
+  /** What a 2xx body holds: one conference, a listing (`items`), or nothing to read. */
+  returns: 'conference' | 'list' | 'nothing';
 }
 
 function planRequest(call: ProviderCall): RequestPlan {
@@ -234,7 +273,7 @@ function planRequest(call: ProviderCall): RequestPlan {
         path: 'v1/conferences',
         body,
         headers: { 'Idempotency-Key': key },
-        returnsConference: true,
+        returns: 'conference',
       };
     }
     case 'update':
@@ -243,14 +282,14 @@ function planRequest(call: ProviderCall): RequestPlan {
         path: conferencePath(call.conferenceId),
         body: call.changes,
         headers: {},
-        returnsConference: true,
+        returns: 'conference',
       };
     case 'delete':
       return {
         method: 'DELETE',
         path: conferencePath(call.conferenceId),
         headers: {},
-        returnsConference: false,
+        returns: 'nothing',
       };
     case 'setOccurrence':
       return {
@@ -258,15 +297,29 @@ function planRequest(call: ProviderCall): RequestPlan {
         path: occurrencePath(call.conferenceId, call.occurrenceKey),
         body: call.override,
         headers: {},
-        returnsConference: true,
+        returns: 'conference',
       };
     case 'clearOccurrence':
       return {
         method: 'DELETE',
         path: occurrencePath(call.conferenceId, call.occurrenceKey),
         headers: {},
-        returnsConference: false,
+        returns: 'nothing',
       };
+    case 'get':
+      // An id outside the API's alphabet names no conference (and '' would turn the path into the listing).
+      if (!CONFERENCE_ID_PATTERN.test(call.conferenceId)) {
+        throw new ProviderError('GET v1/conferences/{id}: not a conference id', {
+          status: 404,
+          code: 'NOT_FOUND',
+          retryable: false,
+        });
+      }
+      return { method: 'GET', path: conferencePath(call.conferenceId), headers: {}, returns: 'conference' };
+    case 'findByEvent': {
+      const query = `calendarId=${encodeURIComponent(call.calendarId)}&eventId=${encodeURIComponent(call.eventId)}`;
+      return { method: 'GET', path: `v1/conferences?${query}`, headers: {}, returns: 'list' };
+    }
   }
 }
 

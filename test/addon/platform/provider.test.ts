@@ -228,3 +228,131 @@ describe('ReferenceConferenceProvider outcomes', () => {
     });
   });
 });
+
+describe('ReferenceConferenceProvider reads (get, findByEvent)', () => {
+  const OTHER = sampleConference({ ...FIELDS, title: 'Older' });
+  const older = { ...OTHER, id: 'c-0', joinUrl: 'https://meet.example.com/j/c-0' };
+
+  it('GETs one conference at {base}v1/conferences/{id}, without a body, and validates it', () => {
+    const { sent, provider } = setup(json(200, CONFERENCE));
+    const [outcome] = provider.executeAll([{ kind: 'get', conferenceId: 'c-1' }]);
+    expect(outcome).toEqual({ ok: true, conference: CONFERENCE });
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ method: 'GET', url: `${BASE}v1/conferences/c-1`, body: undefined });
+    expect(sent[0].headers).toMatchObject({ Authorization: `Bearer ${KEY}` });
+    expect(sent[0].headers['Content-Type']).toBeUndefined();
+    expect(sent[0].headers['Idempotency-Key']).toBeUndefined();
+  });
+
+  it('reports GET 404 as a permanent NOT_FOUND', () => {
+    const { provider } = setup(apiError(404, 'NOT_FOUND'));
+    const [outcome] = provider.executeAll([{ kind: 'get', conferenceId: 'c-1' }]);
+    expect(outcome?.ok).toBe(false);
+    expect(outcome?.ok === false && outcome.error).toMatchObject({
+      status: 404,
+      code: 'NOT_FOUND',
+      retryable: false,
+    });
+    expect(outcome?.ok === false && outcome.error).toBeInstanceOf(ProviderError);
+  });
+
+  it.each(['', '~', 'a/b'])(
+    'answers NOT_FOUND for the id %p without a request (no id of the API has it)',
+    (id) => {
+      const { sent, provider } = setup();
+      expect(thrownBy(() => provider.get(id), ProviderError)).toMatchObject({
+        code: 'NOT_FOUND',
+        retryable: false,
+      });
+      expect(sent).toHaveLength(0);
+    },
+  );
+
+  it('turns a malformed GET body into a retryable MALFORMED_RESPONSE', () => {
+    const { provider } = setup(json(200, { ...CONFERENCE, id: undefined }));
+    expect(thrownBy(() => provider.get('c-1'), ProviderError)).toMatchObject({
+      code: MALFORMED_RESPONSE_CODE,
+      retryable: true,
+    });
+  });
+
+  it('lists the conferences of an event with GET v1/conferences?calendarId&eventId, values URL-encoded', () => {
+    const { sent, provider } = setup(json(200, { items: [CONFERENCE, older] }));
+    const [outcome] = provider.executeAll([
+      { kind: 'findByEvent', calendarId: 'team+x@group.calendar.google.com', eventId: 'ev 1&a=b_20261201' },
+    ]);
+    expect(outcome).toEqual({ ok: true, conferences: [CONFERENCE, older] });
+    expect(sent[0]).toMatchObject({
+      method: 'GET',
+      url: `${BASE}v1/conferences?calendarId=team%2Bx%40group.calendar.google.com&eventId=ev%201%26a%3Db_20261201`,
+      body: undefined,
+    });
+    const query = new URL(sent[0].url).searchParams;
+    expect(query.get('calendarId')).toBe('team+x@group.calendar.google.com');
+    expect(query.get('eventId')).toBe('ev 1&a=b_20261201');
+  });
+
+  it('answers an empty list when no conference was made for the event', () => {
+    const { provider } = setup(json(200, { items: [] }));
+    expect(provider.findByEvent('alice@example.com', 'ev1')).toEqual([]);
+  });
+
+  it('normalises each listed conference as a single one', () => {
+    const { provider } = setup(
+      json(200, { items: [{ id: 'c-9', joinUrl: 'https://meet.example.com/j/c-9', version: 1 }] }),
+    );
+    expect(provider.findByEvent('alice@example.com', 'ev1')).toEqual([
+      expect.objectContaining({ id: 'c-9', title: '', recurrence: [], attendees: [], occurrences: {} }),
+    ]);
+  });
+
+  it.each([
+    ['not JSON', 'ok'],
+    ['a bare array', JSON.stringify([CONFERENCE])],
+    ['no items', JSON.stringify({})],
+    ['items that are not an array', JSON.stringify({ items: CONFERENCE })],
+    ['an item without an id', JSON.stringify({ items: [CONFERENCE, { ...CONFERENCE, id: undefined }] })],
+  ])('turns a listing with %s into a retryable MALFORMED_RESPONSE', (_what, body) => {
+    const { provider } = setup(json(200, body));
+    expect(thrownBy(() => provider.findByEvent('alice@example.com', 'ev1'), ProviderError)).toMatchObject({
+      code: MALFORMED_RESPONSE_CODE,
+      status: 200,
+      retryable: true,
+    });
+  });
+
+  it('maps listing failures like any other call (429 retryable with Retry-After, 401 permanent)', () => {
+    const { provider } = setup(
+      apiError(429, 'RESOURCE_EXHAUSTED', { 'Retry-After': '5' }),
+      apiError(401, 'UNAUTHENTICATED'),
+    );
+    expect(thrownBy(() => provider.findByEvent('a', 'e'), ProviderError)).toMatchObject({
+      retryable: true,
+      retryAfterSeconds: 5,
+    });
+    expect(thrownBy(() => provider.findByEvent('a', 'e'), ProviderError)).toMatchObject({
+      code: 'UNAUTHENTICATED',
+      retryable: false,
+    });
+  });
+
+  it('sends reads and writes in one wave, each outcome in the order of its call', () => {
+    const { sent, provider } = setup(
+      json(200, { items: [older] }),
+      json(204, ''),
+      apiError(404, 'NOT_FOUND'),
+      json(200, CONFERENCE),
+    );
+    const outcomes = provider.executeAll([
+      { kind: 'findByEvent', calendarId: 'alice@example.com', eventId: 'ev1' },
+      { kind: 'delete', conferenceId: 'c-0' },
+      { kind: 'get', conferenceId: 'c-0' },
+      { kind: 'get', conferenceId: 'c-1' },
+    ]);
+    expect(sent.map((r) => r.method)).toEqual(['GET', 'DELETE', 'GET', 'GET']);
+    expect(outcomes[0]).toEqual({ ok: true, conferences: [older] });
+    expect(outcomes[1]).toEqual({ ok: true });
+    expect(outcomes[2]).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(outcomes[3]).toEqual({ ok: true, conference: CONFERENCE });
+  });
+});
