@@ -41,7 +41,9 @@ export function createConferenceForEvent(
 ): CreateConferenceResult {
   try {
     const state = new UserState(ports.state.readAll());
-    const existing = state.peek(calendarId).records.get(eventKey(eventId)) ?? null;
+    // A tombstone (the event's earlier conference was deleted) counts as no record: a new conference is made.
+    const stored = state.peek(calendarId).records.get(eventKey(eventId)) ?? null;
+    const existing = stored?.deletedAt === undefined ? stored : null;
     if (existing === null && !state.hasRoomFor(NEW_RECORD_BYTES)) return refuseFull(ports, state);
     const fields = readEventFields(ports, calendarId, eventId);
     // The intent is saved only where nothing is recorded for the event yet: an existing record (a real conference,
