@@ -175,8 +175,11 @@ function planOwnEvent(
     }
     return { kind: 'skip', eventId: event.id, reason: 'its conference was deleted' };
   }
-  // Deleted event (often a bare `{id, status}` tombstone) or a cancelled series: the conference goes with it.
-  if (event.status === 'cancelled') return remove('cancelled');
+  // Deleted event (often a bare `{id, status}` tombstone) or a cancelled series: the conference goes with it. A
+  // conference never attached and past its expiry was only ever the draft's, read again just now: it goes at once.
+  if (event.status === 'cancelled') {
+    return remove(isExpiredUnattached(record, nowMs, options) ? 'never-attached' : 'cancelled');
+  }
   const carries = carriesOurConference(event, record);
   // Only an attendee's copy here: the organizer's event is in another calendar now (or the user edits someone
   // else's event). Read again after the grace period, an attendee's copy that still shows it keeps it followed.

@@ -71,7 +71,9 @@ it("an attendee's add-on never touches the organizer's conference", async () => 
     expect(stored).not.toContain(conferenceId);
   }
 
-  // Only the organizer's add-on deletes it.
-  expect(alice.fireTrigger(ALICE)).toMatchObject({ deleted: 1 });
+  // Only the organizer's add-on deletes it, once the grace period is over (its hourly sweep confirms it).
+  expect(alice.fireTrigger(ALICE)).toMatchObject({ deleted: 0, pendingDeletions: 1 });
+  world.advance(2 * 60 * 60 * 1000);
   expect(await conferenceOrNull(server.client, conferenceId)).toBeNull();
+  for (const attendee of [BOB, CAROL]) expect(world.writes(attendee)).toEqual([]);
 });

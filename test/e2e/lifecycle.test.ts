@@ -6,6 +6,7 @@
 import { at, meetingBody, saveNewEventWithConference } from './events';
 import { ALICE, BOB, CAROL, type ConferenceServer, conferenceOrNull, type E2EWorld, useE2E } from './harness';
 
+const HOUR = 60 * 60 * 1000;
 const e2e = useE2E();
 let server: ConferenceServer;
 let world: E2EWorld;
@@ -91,7 +92,7 @@ describe('a conference in step with its event', () => {
     expect((await server.client.getConference(conferenceId)).version).toBe(moved.version);
   });
 
-  it('deleting the event deletes the conference', async () => {
+  it('deleting the event deletes the conference after the grace period', async () => {
     const { conferenceId } = saveNewEventWithConference(alice(), {
       id: 'deleted03',
       summary: 'Offsite',
@@ -103,7 +104,11 @@ describe('a conference in step with its event', () => {
     expect(await conferenceOrNull(server.client, conferenceId)).not.toBeNull();
 
     world.engine.delete(ALICE, ALICE, 'deleted03');
-    expect(alice().fireTrigger(ALICE)).toMatchObject({ deleted: 1, failures: [] });
+    // The run that sees it keeps the conference (an undo would keep it); the hourly sweep after the ten-minute
+    // grace period reads the event again and deletes it.
+    expect(alice().fireTrigger(ALICE)).toMatchObject({ deleted: 0, pendingDeletions: 1, failures: [] });
+    expect(await conferenceOrNull(server.client, conferenceId)).not.toBeNull();
+    world.advance(2 * HOUR);
     expect(await conferenceOrNull(server.client, conferenceId)).toBeNull();
     expect(await server.client.listConferences({ calendarId: ALICE, eventId: 'deleted03' })).toEqual([]);
     // Nothing is left to do: a further run changes nothing at the provider.
@@ -112,7 +117,7 @@ describe('a conference in step with its event', () => {
     expect(world.writes(ALICE)).toHaveLength(writes);
   });
 
-  it('removing the conference from the event deletes it', async () => {
+  it('removing the conference from the event deletes it after the grace period', async () => {
     const { conferenceId } = saveNewEventWithConference(alice(), {
       id: 'removed04',
       summary: 'One to one',
@@ -127,7 +132,11 @@ describe('a conference in step with its event', () => {
     world.engine.patch(ALICE, ALICE, 'removed04', { conferenceData: null }, { conferenceDataVersion: 1 });
     expect(world.engine.get(ALICE, ALICE, 'removed04')).toMatchObject({ status: 'confirmed' });
     expect(world.engine.get(ALICE, ALICE, 'removed04').conferenceData).toBeUndefined();
-    expect(alice().fireTrigger(ALICE)).toMatchObject({ deleted: 1, failures: [] });
+    // The run that sees it keeps the conference (an undo would keep it); the hourly sweep after the ten-minute
+    // grace period reads the event again and deletes it.
+    expect(alice().fireTrigger(ALICE)).toMatchObject({ deleted: 0, pendingDeletions: 1, failures: [] });
+    expect(await conferenceOrNull(server.client, conferenceId)).not.toBeNull();
+    world.advance(2 * HOUR);
     expect(await conferenceOrNull(server.client, conferenceId)).toBeNull();
   });
 
@@ -259,7 +268,8 @@ describe('more of Calendar’s ways to end a conference', () => {
     expect(world.engine.get(ALICE, ALICE, 'meet0010').conferenceData).toMatchObject({
       conferenceSolution: { key: { type: 'hangoutsMeet' } },
     });
-    expect(alice().fireTrigger(ALICE)).toMatchObject({ deleted: 1 });
+    expect(alice().fireTrigger(ALICE)).toMatchObject({ deleted: 0, pendingDeletions: 1 });
+    world.advance(2 * HOUR);
     expect(await conferenceOrNull(server.client, conferenceId)).toBeNull();
   });
 
@@ -274,7 +284,8 @@ describe('more of Calendar’s ways to end a conference', () => {
     alice().fireTrigger(ALICE);
     world.engine.delete(ALICE, ALICE, 'gonedel11');
     world.engine.invalidateSyncTokens(ALICE, ALICE);
-    expect(alice().fireTrigger(ALICE)).toMatchObject({ mode: 'full', deleted: 1 });
+    expect(alice().fireTrigger(ALICE)).toMatchObject({ mode: 'full', pendingDeletions: 1 });
+    world.advance(2 * HOUR);
     expect(await conferenceOrNull(server.client, conferenceId)).toBeNull();
   });
 
@@ -296,9 +307,11 @@ describe('more of Calendar’s ways to end a conference', () => {
     expect(remade).toHaveLength(1);
     expect(remade[0]).toMatchObject({ title: 'Kick-off (final agenda)', version: 2 });
     expect(remade[0].id).not.toBe(conferenceId);
-    // The event (still showing the old id) is the remade conference's: deleting it deletes that one.
+    // The event shows the remade conference now (written back); deleting it deletes that one.
+    expect(world.engine.get(ALICE, ALICE, 'remade12').conferenceData?.conferenceId).toBe(remade[0].id);
     world.engine.delete(ALICE, ALICE, 'remade12');
     alice().fireTrigger(ALICE);
+    world.advance(2 * HOUR);
     expect(await server.client.listConferences({ calendarId: ALICE, eventId: 'remade12' })).toEqual([]);
   });
 });
