@@ -299,7 +299,16 @@ class SyncRun {
       if (event instanceof InvalidEventError || event.status === 'cancelled') continue;
       if (event.conference?.conferenceId !== shownId(record) || isAttendeeCopy(event)) continue;
       const { pendingDeletion: _pending, ...kept } = record;
-      putRecord(this.state.edit(calendarId), { ...kept, calendarId, eventId: record.eventId });
+      const destination = this.state.edit(calendarId);
+      putRecord(destination, { ...kept, calendarId, eventId: record.eventId });
+      // The destination's feed may have passed the event before the record arrived: its next run reads it again.
+      destination.retries.set(record.eventId, {
+        calendarId,
+        eventId: record.eventId,
+        attempts: 0,
+        notBefore: new Date(this.startMs).toISOString(),
+        lastError: 'moved here from another calendar',
+      });
       forget(this.cal, record.eventId);
       if (!this.report.movedTo.includes(calendarId)) this.report.movedTo.push(calendarId);
       this.ports.log.info('the event moved to another calendar; its conference follows it there', {
@@ -757,8 +766,10 @@ class SyncRun {
     if (step.recreate && step.recreating) {
       const { eventId, wanted, etag } = step.recreating;
       if (conference) {
+        const lost = this.cal.records.get(eventKey(eventId))?.conferenceId;
         settleRecreate(this.cal, eventId, wanted, conference, this.ports.log);
         this.writeBack(eventId, conference, etag);
+        if (lost !== undefined) this.moveSiblingsTo(lost, eventId, conference);
       }
       // An occurrence change that found the conference gone is sent to the new one.
       if (conference && step.action.kind === 'occurrence' && step.call.kind === 'create') {
@@ -787,14 +798,35 @@ class SyncRun {
    * sent. Anything else (another calendar's, another event's) stays untouched.
    */
   private onClaimAnswer(step: Step, conference: Conference | undefined): Step | null {
-    const ours =
-      conference !== undefined &&
-      conference.id === (step.action as { conferenceId: string }).conferenceId &&
-      conference.calendarId === this.calendarId &&
-      conference.eventId === step.event.id;
-    if (!ours) {
+    const shown = (step.action as { conferenceId: string }).conferenceId;
+    const fromHere =
+      conference !== undefined && conference.id === shown && conference.calendarId === this.calendarId;
+    if (!fromHere) {
       this.finish(step.event, 'not-ours');
       return null;
+    }
+    const madeFor = conference.eventId;
+    if (madeFor !== step.event.id && madeFor !== seriesIdOfSplit(step.event.id)) {
+      // A copy of another event of this calendar (Calendar's "Duplicate" copies conferenceData): it gets a
+      // conference of its own, written onto it, so that the two events no longer share one link. Planned like an
+      // event restored after its conference went (a tombstone of the id it shows).
+      putRecord(this.cal, {
+        calendarId: this.calendarId,
+        eventId: step.event.id,
+        conferenceId: shown,
+        digest: '',
+        lastEnd: null,
+        occurrences: {},
+        attached: true,
+        deletedAt: this.startMs,
+      });
+      this.ports.log.info('an event shows the conference of another event (a copy); it gets its own', {
+        calendarId: this.calendarId,
+        eventId: step.event.id,
+        conferenceId: shown,
+        madeFor,
+      });
+      return this.begin(step.event, step.attempts, 'list');
     }
     // An empty digest differs from any fields: the plan below sends them all.
     putRecord(this.cal, {
@@ -812,6 +844,21 @@ class SyncRun {
       conferenceId: conference.id,
     });
     return this.begin(step.event, step.attempts, 'list');
+  }
+
+  /**
+   * The other parts of a split series that shared the lost conference follow the new one: their records name it
+   * and it is written onto them too, so no part keeps showing a dead link.
+   */
+  private moveSiblingsTo(lostId: string, eventId: string, conference: Conference): void {
+    for (const [key, record] of [...this.cal.records.entries()]) {
+      if (key === eventKey(eventId) || record.conferenceId !== lostId || record.deletedAt !== undefined)
+        continue;
+      if (record.eventId === '') continue;
+      const eventConferenceId = record.eventConferenceId ?? record.conferenceId;
+      putRecord(this.cal, { ...record, conferenceId: conference.id, eventConferenceId, occurrences: {} });
+      this.writeBack(record.eventId, conference, undefined);
+    }
   }
 
   /** A step that recreates the lost conference of the occurrence's series from its master event, or null. */
@@ -1089,9 +1136,12 @@ class SyncRun {
         cal.records.delete(key);
         this.report.forgotten++;
       }
-      this.ports.log.warn('the property store is nearly full: tombstones of deleted conferences were dropped', {
-        calendarId: this.calendarId,
-      });
+      this.ports.log.warn(
+        'the property store is nearly full: tombstones of deleted conferences were dropped',
+        {
+          calendarId: this.calendarId,
+        },
+      );
     }
   }
 

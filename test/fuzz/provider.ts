@@ -1,8 +1,9 @@
 /**
  * In-memory conference provider for the model-based test, following shared/spec/conference-api.md: server ids,
  * idempotency keys (a key whose conference was deleted creates a new one), 404 semantics (DELETE and
- * clearOccurrence of something gone are done; PATCH/PUT of an unknown conference → NOT_FOUND), occurrences and
- * versions. Every call is recorded with the acting user. Faults: 429 with Retry-After, 5xx, timeouts (a retryable
+ * clearOccurrence of something gone are done; PATCH/PUT/GET of an unknown conference → NOT_FOUND), occurrences,
+ * versions, GET of one conference and the listing by event. Every call is recorded with the acting user (`write`
+ * tells the calls that change something from the reads). Faults: 429 with Retry-After, 5xx, timeouts (a retryable
  * transport error), 401 windows, and lost conferences (deleted behind the add-on's back).
  */
 import type { Conference, OccurrenceOverride } from '../../contracts/conference-api';
@@ -23,7 +24,11 @@ export interface RecordedCall {
   kind: ProviderCall['kind'];
   conferenceId?: string;
   ok: boolean;
+  /** False for GET and the listing by event, which change nothing. */
+  write: boolean;
 }
+
+const READ_KINDS: ReadonlySet<ProviderCall['kind']> = new Set(['get', 'findByEvent']);
 
 export class FuzzProvider {
   readonly conferences = new Map<string, Conference & { owner: string }>();
@@ -56,6 +61,11 @@ export class FuzzProvider {
     return [...this.conferences.values()];
   }
 
+  /** The calls that changed (or tried to change) something, optionally only one user's: reads left out. */
+  writes(user?: string): RecordedCall[] {
+    return this.calls.filter((c) => c.write && (user === undefined || c.user === user));
+  }
+
   /** The ConferenceProvider port as one user's add-on sees it. */
   portFor(user: string): ConferenceProvider {
     return {
@@ -71,7 +81,7 @@ export class FuzzProvider {
     };
   }
 
-  private execute(user: string, call: ProviderCall): { conference?: Conference } {
+  private execute(user: string, call: ProviderCall): { conference?: Conference; conferences?: Conference[] } {
     switch (call.kind) {
       case 'create':
         return { conference: this.run(user, 'create', undefined, () => this.create(user, call.input)) };
@@ -90,16 +100,28 @@ export class FuzzProvider {
             this.setOccurrence(call.conferenceId, call.occurrenceKey, call.override),
           ),
         };
-      default:
+      case 'clearOccurrence':
         this.run(user, 'clearOccurrence', call.conferenceId, () =>
           this.clearOccurrence(call.conferenceId, call.occurrenceKey),
         );
         return {};
+      case 'get':
+        return {
+          conference: this.run(user, 'get', call.conferenceId, () =>
+            strip(this.mustExist(call.conferenceId)),
+          ),
+        };
+      case 'findByEvent':
+        return {
+          conferences: this.run(user, 'findByEvent', undefined, () =>
+            this.findByEvent(call.calendarId, call.eventId),
+          ),
+        };
     }
   }
 
   private run<T>(user: string, kind: ProviderCall['kind'], conferenceId: string | undefined, fn: () => T): T {
-    const record: RecordedCall = { user, kind, conferenceId, ok: false };
+    const record: RecordedCall = { user, kind, conferenceId, ok: false, write: !READ_KINDS.has(kind) };
     this.calls.push(record);
     if (this.unauthenticated) {
       throw new ProviderError('provider answered 401 UNAUTHENTICATED', {
@@ -180,6 +202,15 @@ export class FuzzProvider {
       delete conference.occurrences[key];
       this.touch(conference);
     }
+  }
+
+  /** The live conferences made for this event, newest first (the API's order). */
+  private findByEvent(calendarId: string, eventId: string): Conference[] {
+    return this.live()
+      .filter((c) => c.calendarId === calendarId && c.eventId === eventId)
+      .reverse()
+      .slice(0, 1000)
+      .map(strip);
   }
 
   private mustExist(id: string): Conference & { owner: string } {
