@@ -769,7 +769,10 @@ class SyncRun {
         const lost = this.cal.records.get(eventKey(eventId))?.conferenceId;
         settleRecreate(this.cal, eventId, wanted, conference, this.ports.log);
         this.writeBack(eventId, conference, etag);
-        if (lost !== undefined) this.moveSiblingsTo(lost, eventId, conference);
+        // A conference the provider lost (not one the add-on deleted: a copy's, a restored event's) may be shared
+        // by the parts of a split.
+        if (lost !== undefined && step.action.kind !== 'revive')
+          this.moveSiblingsTo(lost, eventId, conference);
       }
       // An occurrence change that found the conference gone is sent to the new one.
       if (conference && step.action.kind === 'occurrence' && step.call.kind === 'create') {
