@@ -354,7 +354,10 @@ export function encodeRecord(key: string, record: ConferenceRecord): string {
     const days = Math.min(36 ** 3 - 1, Math.max(0, Math.ceil(record.lastEnd / DAY_MS)));
     end = days.toString(36).padStart(3, '0');
   }
-  let line = `${key}${record.digest}${end}${record.conferenceId}`;
+  // Always seven characters: a digest that is not a real one (empty: "send every field next time") is padded with
+  // `~`, which no digest contains, so it never matches and the line keeps its fixed layout.
+  const digest = `${record.digest}~~~~~~~`.slice(0, 7);
+  let line = `${key}${digest}${end}${record.conferenceId}`;
   if (record.spanMs !== undefined && Number.isFinite(record.spanMs))
     line += `;s${Math.round(record.spanMs / 60000).toString(36)}`;
   const overrides = Object.entries(record.occurrences);

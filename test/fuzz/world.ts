@@ -148,6 +148,8 @@ export class CapturingLog implements LogPort {
     this.push('error', message);
   }
   private push(level: string, message: string): void {
+    // FUZZ_LOG=1 prints the add-on's log while replaying a counterexample.
+    if (process.env.FUZZ_LOG) console.log(`${level}: ${message}`);
     if (this.lines.length < 2000) this.lines.push(`${level}: ${message}`);
   }
 }
