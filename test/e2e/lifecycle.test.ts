@@ -106,8 +106,13 @@ describe('a conference in step with its event', () => {
     world.engine.delete(ALICE, ALICE, 'deleted03');
     // The run that sees it keeps the conference (an undo would keep it); the hourly sweep after the ten-minute
     // grace period reads the event again and deletes it.
+    const writesBefore = world.writes(ALICE).length;
     expect(alice().fireTrigger(ALICE)).toMatchObject({ deleted: 0, pendingDeletions: 1, failures: [] });
     expect(await conferenceOrNull(server.client, conferenceId)).not.toBeNull();
+    expect(world.writes(ALICE)).toHaveLength(writesBefore);
+    expect(world.triggers).toContainEqual(
+      expect.objectContaining({ user: ALICE, handler: 'sweepCalendars', source: 'CLOCK' }),
+    );
     world.advance(2 * HOUR);
     expect(await conferenceOrNull(server.client, conferenceId)).toBeNull();
     expect(await server.client.listConferences({ calendarId: ALICE, eventId: 'deleted03' })).toEqual([]);
@@ -245,7 +250,7 @@ describe('more of Calendar’s ways to end a conference', () => {
     expect(await conferenceOrNull(server.client, conferenceId)).toBeNull();
   });
 
-  it('switching the event to Google Meet deletes the conference', async () => {
+  it('switching the event to Google Meet deletes the conference after the grace period', async () => {
     const { conferenceId } = saveNewEventWithConference(alice(), {
       id: 'meet0010',
       summary: 'Interview',
@@ -269,11 +274,12 @@ describe('more of Calendar’s ways to end a conference', () => {
       conferenceSolution: { key: { type: 'hangoutsMeet' } },
     });
     expect(alice().fireTrigger(ALICE)).toMatchObject({ deleted: 0, pendingDeletions: 1 });
+    expect(await conferenceOrNull(server.client, conferenceId)).not.toBeNull();
     world.advance(2 * HOUR);
     expect(await conferenceOrNull(server.client, conferenceId)).toBeNull();
   });
 
-  it('an event deleted while the sync token expired still deletes its conference', async () => {
+  it('an event deleted while the sync token expired still deletes its conference after the grace period', async () => {
     const { conferenceId } = saveNewEventWithConference(alice(), {
       id: 'gonedel11',
       summary: 'Townhall',
@@ -284,7 +290,8 @@ describe('more of Calendar’s ways to end a conference', () => {
     alice().fireTrigger(ALICE);
     world.engine.delete(ALICE, ALICE, 'gonedel11');
     world.engine.invalidateSyncTokens(ALICE, ALICE);
-    expect(alice().fireTrigger(ALICE)).toMatchObject({ mode: 'full', pendingDeletions: 1 });
+    expect(alice().fireTrigger(ALICE)).toMatchObject({ mode: 'full', deleted: 0, pendingDeletions: 1 });
+    expect(await conferenceOrNull(server.client, conferenceId)).not.toBeNull();
     world.advance(2 * HOUR);
     expect(await conferenceOrNull(server.client, conferenceId)).toBeNull();
   });
@@ -310,8 +317,10 @@ describe('more of Calendar’s ways to end a conference', () => {
     // The event shows the remade conference now (written back); deleting it deletes that one.
     expect(world.engine.get(ALICE, ALICE, 'remade12').conferenceData?.conferenceId).toBe(remade[0].id);
     world.engine.delete(ALICE, ALICE, 'remade12');
-    alice().fireTrigger(ALICE);
+    expect(alice().fireTrigger(ALICE)).toMatchObject({ deleted: 0, pendingDeletions: 1 });
+    expect(await conferenceOrNull(server.client, remade[0].id)).not.toBeNull();
     world.advance(2 * HOUR);
+    expect(await conferenceOrNull(server.client, remade[0].id)).toBeNull();
     expect(await server.client.listConferences({ calendarId: ALICE, eventId: 'remade12' })).toEqual([]);
   });
 });
