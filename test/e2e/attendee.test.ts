@@ -73,6 +73,7 @@ it("an attendee's add-on never touches the organizer's conference", async () => 
 
   // Only the organizer's add-on deletes it, once the grace period is over (its hourly sweep confirms it).
   expect(alice.fireTrigger(ALICE)).toMatchObject({ deleted: 0, pendingDeletions: 1 });
+  expect(await conferenceOrNull(server.client, conferenceId)).toMatchObject({ version: edited.version });
   world.advance(2 * 60 * 60 * 1000);
   expect(await conferenceOrNull(server.client, conferenceId)).toBeNull();
   for (const attendee of [BOB, CAROL]) expect(world.writes(attendee)).toEqual([]);

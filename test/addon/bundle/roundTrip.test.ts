@@ -50,9 +50,15 @@ const calendarEvent = (conferenceId: string, summary: string, attendees: string[
 const requestsOf = (api: ReturnType<typeof setup>['api'], method: string) =>
   api.requests.filter((r) => r.method === method);
 
+/** The add-on's record of a conference in the user's properties (found by its content), if any. */
+const recordOf = (userProperties: ReturnType<typeof setup>['userProperties'], conferenceId: string) =>
+  [...new UserState(userProperties.getProperties()).peek(CAL).records.values()].find(
+    (r) => r.conferenceId === conferenceId,
+  );
+
 describe('the bundle under gas-local', () => {
-  it('runs a create → sync → update → delete round trip', () => {
-    const { app, api, calendar, scriptApp, fetch } = setup();
+  it('runs a create → sync → update → delete (after the grace period) round trip', () => {
+    const { app, api, calendar, scriptApp, fetch, userProperties } = setup();
 
     // Calendar calls createConference before the event is saved.
     const data = app.createConference({
@@ -98,10 +104,20 @@ describe('the bundle under gas-local', () => {
     calendar.remove(CAL, 'ev1');
     app.syncEvents({ calendarId: CAL });
     expect(requestsOf(api, 'DELETE')).toEqual([]);
-    jest.setSystemTime(Date.now() + 11 * 60 * 1000);
+    expect(api.conferences.has('conf-1')).toBe(true);
+    expect(recordOf(userProperties, 'conf-1')).toMatchObject({ pendingDeletion: expect.any(Number) });
+    // Before the ten minutes are over, a run still keeps it.
+    jest.setSystemTime(Date.now() + 5 * 60 * 1000);
+    app.syncEvents({ calendarId: CAL });
+    expect(requestsOf(api, 'DELETE')).toEqual([]);
+    jest.setSystemTime(Date.now() + 6 * 60 * 1000);
     app.syncEvents({ calendarId: CAL });
     expect(requestsOf(api, 'DELETE').map((r) => r.path)).toEqual(['/v1/conferences/conf-1']);
     expect(api.conferences.size).toBe(0);
+    // The record stays as a tombstone, and a later run sends nothing more.
+    expect(recordOf(userProperties, 'conf-1')?.deletedAt).toEqual(expect.any(Number));
+    app.syncEvents({ calendarId: CAL });
+    expect(requestsOf(api, 'DELETE')).toHaveLength(1);
     // The calendar's trigger, and the hourly sweep the pending deletion installed (so it never waits for an edit).
     expect(scriptApp.triggers.map((t) => t.handler)).toEqual(['syncEvents', 'sweepCalendars']);
     expect(scriptApp.created).toBe(2);
@@ -380,10 +396,13 @@ describe('a full property store at the hourly sweep', () => {
     for (const key of userProperties.getKeys().filter((k: string) => k.startsWith('filler-')))
       userProperties.deleteProperty(key);
     app.sweepCalendars();
+    expect(api.conferences.size).toBe(1);
+    expect(requestsOf(api, 'DELETE')).toEqual([]);
     jest.setSystemTime(Date.now() + 11 * 60 * 1000);
     app.sweepCalendars();
     expect(api.conferences.size).toBe(0);
     expect(requestsOf(api, 'DELETE')).toHaveLength(1);
+    expect(recordOf(userProperties, data.conferenceId)?.deletedAt).toEqual(expect.any(Number));
     expect(new UserState(userProperties.getProperties()).peek(CAL).token).not.toBe(tokenBefore);
     expect(cardTexts(app.onHomepage({})).flat().join('\n')).not.toContain('store full');
   });
