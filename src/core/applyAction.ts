@@ -22,6 +22,8 @@ export function prepare(state: CalendarState, action: SyncAction, log: LogPort):
       return null;
     case 'claim':
       return { kind: 'get', conferenceId: action.conferenceId };
+    case 'check':
+      return { kind: 'get', conferenceId: action.record.conferenceId };
     case 'delete':
       // The provider answers 404 as done: a conference already gone counts as deleted.
       return { kind: 'delete', conferenceId: action.record.conferenceId };
@@ -51,20 +53,28 @@ export function prepare(state: CalendarState, action: SyncAction, log: LogPort):
       // Both parts keep a record of the one conference: the new series (the meetings still to come) leads and
       // sends the fields, the earlier part goes on sending its occurrence changes. Recorded before the call, so a
       // failing PATCH is retried as this event's own change.
+      // A part cut from a secondary part holds earlier meetings than the part that leads: it is secondary too.
+      const leads = !action.from.secondary;
       putRecord(state, { ...attachedCopy(action.from), eventId: action.from.eventId, secondary: true });
       putRecord(state, {
         ...attachedCopy(action.from),
         eventId: action.eventId,
-        secondary: false,
+        secondary: !leads,
         occurrences: {},
+        ...(action.shows === undefined ? {} : { eventConferenceId: action.shows }),
       });
-      log.info('a split series continues our conference; both parts are followed, the new one leads', {
-        calendarId: state.calendarId,
-        from: action.from.eventId,
-        to: action.eventId,
-        conferenceId: action.from.conferenceId,
-      });
-      return action.changed ? updateCall(action.from.conferenceId, action.wanted) : null;
+      log.info(
+        `a split series continues our conference; both parts are followed, ${leads ? 'the new one leads' : 'a later part leads'}`,
+        {
+          calendarId: state.calendarId,
+          from: action.from.eventId,
+          to: action.eventId,
+          conferenceId: action.from.conferenceId,
+        },
+      );
+      if (leads) return action.changed ? updateCall(action.from.conferenceId, action.wanted) : null;
+      // Only read, to write the conference onto a part that shows the id it replaced.
+      return action.shows === undefined ? null : { kind: 'get', conferenceId: action.from.conferenceId };
     }
     case 'occurrence':
       return {
@@ -107,6 +117,13 @@ export function settle(state: CalendarState, action: SyncAction): ApplyOutcome {
     case 'revive':
       // Settled by settleRecreate once the provider made the new conference.
       return 'updated';
+    case 'check': {
+      // The conference is there: this part's fields are noted, so the next unchanged sight asks nothing.
+      const record = state.records.get(eventKey(action.eventId));
+      if (record)
+        putRecord(state, { ...record, eventId: action.eventId, digest: fieldsDigest(action.wanted) });
+      return 'unchanged';
+    }
     case 'update':
     case 'adopt-split': {
       if (!action.changed) return 'unchanged';

@@ -92,6 +92,12 @@ export interface ConferenceRecord {
    */
   eventConferenceId?: string;
   /**
+   * The id the provider lost, kept once the new conference was written onto the event: a copy of the event made
+   * before that write (Calendar's "Duplicate") still shows it, and the provider answers 404 for it. Such a copy is
+   * recognised as this calendar's by this id and gets a conference of its own.
+   */
+  replacedConferenceId?: string;
+  /**
    * Milliseconds since the epoch at which a sync first saw the event no longer showing the conference (deleted,
    * conference removed or replaced, or only an attendee's copy left after a move). The deletion is sent only when
    * a run at least `deletionGraceMs` later reads the event again and no event of this user shows the conference.

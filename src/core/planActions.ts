@@ -67,7 +67,17 @@ export type SyncAction =
       from: ConferenceRecord;
       wanted: ConferenceFields;
       changed: boolean;
-    };
+      /**
+       * The id the new part shows when it is not the one the record follows: the split copied a conference the
+       * provider lost and the add-on has since replaced. The new conference is written onto it.
+       */
+      shows?: string;
+    }
+  /**
+   * A secondary part of a split changed: it sends none of its fields (the leading part owns them), but asks the
+   * provider whether the conference is still there (GET), so a conference lost meanwhile is made again.
+   */
+  | { kind: 'check'; eventId: string; record: ConferenceRecord; wanted: ConferenceFields };
 
 /**
  * The records that can make an event ours: its own; for an instance, its recurring master's; for the `_R` series
@@ -100,15 +110,17 @@ export function planAction(
   // the meetings still to come, so the conference follows it from now on (the earlier part is left behind: its
   // later edits or deletion no longer touch a conference the continuing meetings use).
   const from = records.splitFrom;
-  if (
-    from &&
-    from.deletedAt === undefined &&
-    event.status !== 'cancelled' &&
-    carriesOurConference(event, from)
-  ) {
+  if (from && from.deletedAt === undefined && event.status !== 'cancelled') {
     const wanted = fieldsFromEvent(event);
-    const changed = fieldsDigest(wanted) !== from.digest;
-    return { kind: 'adopt-split', eventId: event.id, from, wanted, changed };
+    if (carriesOurConference(event, from)) {
+      const changed = fieldsDigest(wanted) !== from.digest;
+      return { kind: 'adopt-split', eventId: event.id, from, wanted, changed };
+    }
+    const shows = event.conference?.conferenceId;
+    if (shows !== undefined && shows === from.replacedConferenceId) {
+      // Sent in full: the answer is the conference to write onto this part.
+      return { kind: 'adopt-split', eventId: event.id, from, wanted, changed: true, shows };
+    }
   }
   // No record: an attendee's copy of someone else's conference, or an event with another solution; or the
   // organizer's own event whose record was forgotten (a meeting long over, moved to next week).
@@ -204,8 +216,13 @@ function planOwnEvent(
     if (record.secondary && revived.kind === 'update') revived.changed = false;
     return revived;
   }
-  // A secondary part of a split series sends its occurrences only; the leading part owns the fields.
-  if (record.secondary) return { kind: 'skip', eventId: event.id, reason: 'secondary part of a split' };
+  // A secondary part of a split series sends its occurrences only; the leading part owns the fields. Its own
+  // change is the one chance to notice that the provider lost the conference: checked, not sent.
+  if (record.secondary) {
+    const wanted = fieldsFromEvent(event);
+    if (fieldsDigest(wanted) !== record.digest) return { kind: 'check', eventId: event.id, record, wanted };
+    return { kind: 'skip', eventId: event.id, reason: 'secondary part of a split' };
+  }
   return planFieldUpdate(event, record, false);
 }
 

@@ -348,6 +348,8 @@ function decodeCalendar(calendarId: string, text: string): CalendarState {
  * since (ms, base 36), `t` deleted at (a tombstone, ms base 36), `p` a secondary part of a split series, `x` the id the event shows after a recreate; `i` the
  * event id, kept whenever a later run must reach the event without listing it (unattached, pending, part).
  */
+const SPLIT_PART = /_R\d{8}/;
+
 export function encodeRecord(key: string, record: ConferenceRecord): string {
   let end = NO_END;
   if (record.lastEnd !== null) {
@@ -366,10 +368,18 @@ export function encodeRecord(key: string, record: ConferenceRecord): string {
   if (record.pendingDeletion !== undefined) line += `;d${Math.round(record.pendingDeletion).toString(36)}`;
   if (record.secondary) line += ';p';
   if (record.deletedAt !== undefined) line += `;t${Math.round(record.deletedAt).toString(36)}`;
-  if (!record.attached || record.pendingDeletion !== undefined || record.secondary) {
+  // A split's `_R` part keeps its id too: when the conference must be made again from a secondary part's change,
+  // the part that leads is read and written to by that id.
+  if (
+    !record.attached ||
+    record.pendingDeletion !== undefined ||
+    record.secondary ||
+    SPLIT_PART.test(record.eventId)
+  ) {
     line += `;i${enc(record.eventId)}`;
   }
   if (record.eventConferenceId !== undefined) line += `;x${record.eventConferenceId}`;
+  if (record.replacedConferenceId !== undefined) line += `;r${record.replacedConferenceId}`;
   return line;
 }
 
@@ -407,6 +417,9 @@ function decodeRecord(calendarId: string, line: string): ConferenceRecord {
         break;
       case 'x':
         record.eventConferenceId = value;
+        break;
+      case 'r':
+        record.replacedConferenceId = value;
         break;
       case 'd':
         record.pendingDeletion = Number.parseInt(value, 36);

@@ -184,6 +184,8 @@ class SyncRun {
   private resumingAfterOutage = false;
   /** Events to read and apply once more before the run ends (a split part that now leads the conference). */
   private readonly followUps = new Set<string>();
+  /** Events whose deletion (or attendee's copy) this run saw first: perhaps moved (followMovesAtOnce). */
+  private readonly newlyGone = new Set<string>();
   /** The user's writable calendars, listed at most once per run (moves). */
   private writable: string[] | null = null;
 
@@ -220,6 +222,7 @@ class SyncRun {
       this.cal.cursor = null;
       this.report.tokenStored = true;
       this.expireUnattached();
+      this.followMovesAtOnce();
       this.confirmDeletions();
       this.forgetLongEnded();
     } else {
@@ -236,6 +239,26 @@ class SyncRun {
     ).length;
     this.logSummary();
     return this.report;
+  }
+
+  /**
+   * An event first seen gone this run may have moved to another of the user's calendars (the source's feed shows a
+   * move as a deletion): looked for there at once, so that the conference follows it from its first edit and any
+   * copy made there (not only at the deletion's confirmation, an hour later). What is not found waits as before.
+   */
+  private followMovesAtOnce(): void {
+    for (const eventId of [...this.newlyGone].slice(0, this.options.maxRetriesPerRun)) {
+      const record = this.cal.records.get(eventKey(eventId));
+      if (!record || record.pendingDeletion === undefined || record.deletedAt !== undefined) continue;
+      try {
+        this.handOverIfMoved({ ...record, eventId });
+      } catch (error) {
+        this.ports.log.warn(`could not look for where event ${eventId} went`, {
+          error: describeError(error),
+        });
+        return;
+      }
+    }
   }
 
   /**
@@ -601,6 +624,12 @@ class SyncRun {
       }
       if ((action.kind === 'update' || action.kind === 'adopt-split') && action.changed)
         this.noteClamps(event);
+      if (
+        action.kind === 'mark-deletion' &&
+        action.record.pendingDeletion === undefined &&
+        (action.reason === 'cancelled' || action.reason === 'moved-away')
+      )
+        this.newlyGone.add(event.id);
       const call = prepare(this.cal, action, this.ports.log);
       if (call === null) {
         this.finish(event, settle(this.cal, action));
@@ -676,7 +705,20 @@ class SyncRun {
         }
         const error = outcome.error;
         const retryable = error instanceof ProviderError && (error.retryable || isKeyRejection(error));
-        if (step.call.kind === 'get' && !retryable) {
+        if (step.call.kind === 'get' && step.action.kind === 'check' && !retryable) {
+          const next = isNotFound(error) ? this.recreateForSplitPart(step) : null;
+          if (next) again.push(next);
+          else this.onPermanentError(step.event, error);
+          return;
+        }
+        if (step.call.kind === 'get' && step.action.kind === 'claim' && !retryable) {
+          const shown = step.call.conferenceId;
+          if (error instanceof ProviderError && error.code === 'NOT_FOUND' && this.knewConference(shown)) {
+            // A copy of an event of this calendar made while it showed a conference since lost or deleted.
+            const next = this.giveCopyItsOwn(step, shown, undefined);
+            if (next) again.push(next);
+            return;
+          }
           // Not a conference this provider has (404), or not even an id it takes (another add-on's): not ours.
           this.finish(step.event, 'not-ours');
           return;
@@ -792,6 +834,9 @@ class SyncRun {
       return null;
     }
     this.finish(step.event, settle(this.cal, step.action));
+    // A split part that showed the id the provider lost gets the conference that replaced it.
+    if (step.action.kind === 'adopt-split' && step.action.shows !== undefined && conference)
+      this.writeBack(step.event.id, conference, step.event.etag);
     return null;
   }
 
@@ -802,34 +847,18 @@ class SyncRun {
    */
   private onClaimAnswer(step: Step, conference: Conference | undefined): Step | null {
     const shown = (step.action as { conferenceId: string }).conferenceId;
+    // Made by this calendar, or by another of the user's whose record moved here with its event (events.move).
     const fromHere =
-      conference !== undefined && conference.id === shown && conference.calendarId === this.calendarId;
+      conference !== undefined &&
+      conference.id === shown &&
+      (conference.calendarId === this.calendarId || this.knewConference(shown));
     if (!fromHere) {
       this.finish(step.event, 'not-ours');
       return null;
     }
     const madeFor = conference.eventId;
     if (madeFor !== step.event.id && madeFor !== seriesIdOfSplit(step.event.id)) {
-      // A copy of another event of this calendar (Calendar's "Duplicate" copies conferenceData): it gets a
-      // conference of its own, written onto it, so that the two events no longer share one link. Planned like an
-      // event restored after its conference went (a tombstone of the id it shows).
-      putRecord(this.cal, {
-        calendarId: this.calendarId,
-        eventId: step.event.id,
-        conferenceId: shown,
-        digest: '',
-        lastEnd: null,
-        occurrences: {},
-        attached: true,
-        deletedAt: this.startMs,
-      });
-      this.ports.log.info('an event shows the conference of another event (a copy); it gets its own', {
-        calendarId: this.calendarId,
-        eventId: step.event.id,
-        conferenceId: shown,
-        madeFor,
-      });
-      return this.begin(step.event, step.attempts, 'list');
+      return this.giveCopyItsOwn(step, shown, madeFor);
     }
     // An empty digest differs from any fields: the plan below sends them all.
     putRecord(this.cal, {
@@ -850,6 +879,44 @@ class SyncRun {
   }
 
   /**
+   * A copy of another event of this calendar (Calendar's "Duplicate" copies conferenceData) gets a conference of
+   * its own, written onto it, so that the two events no longer share one link. Planned like an event restored
+   * after its conference went (a tombstone of the id it shows).
+   */
+  private giveCopyItsOwn(step: Step, shown: string, madeFor: string | undefined): Step | null {
+    putRecord(this.cal, {
+      calendarId: this.calendarId,
+      eventId: step.event.id,
+      conferenceId: shown,
+      digest: '',
+      lastEnd: null,
+      occurrences: {},
+      attached: true,
+      deletedAt: this.startMs,
+    });
+    this.ports.log.info('an event shows the conference of another event (a copy); it gets its own', {
+      calendarId: this.calendarId,
+      eventId: step.event.id,
+      conferenceId: shown,
+      ...(madeFor === undefined ? { gone: true } : { madeFor }),
+    });
+    return this.begin(step.event, step.attempts, 'list');
+  }
+
+  /** Whether a record of this calendar names this conference id: live, replaced after a loss, or a tombstone. */
+  private knewConference(conferenceId: string): boolean {
+    for (const record of this.cal.records.values()) {
+      if (
+        record.conferenceId === conferenceId ||
+        record.eventConferenceId === conferenceId ||
+        record.replacedConferenceId === conferenceId
+      )
+        return true;
+    }
+    return false;
+  }
+
+  /**
    * The other parts of a split series that shared the lost conference follow the new one: their records name it
    * and it is written onto them too, so no part keeps showing a dead link.
    */
@@ -862,6 +929,48 @@ class SyncRun {
       putRecord(this.cal, { ...record, conferenceId: conference.id, eventConferenceId, occurrences: {} });
       this.writeBack(record.eventId, conference, undefined);
     }
+  }
+
+  /**
+   * A step that makes the lost conference of a split again, from the part that leads it (this secondary part
+   * itself when no leading part is known): the answer is written onto every part (moveSiblingsTo), or null.
+   */
+  private recreateForSplitPart(step: Step): Step | null {
+    const action = step.action;
+    if (action.kind !== 'check') return null;
+    let leadId: string | null = null;
+    for (const record of this.cal.records.values()) {
+      if (
+        record.conferenceId === action.record.conferenceId &&
+        record.eventId !== '' &&
+        record.eventId !== action.eventId &&
+        !record.secondary &&
+        record.deletedAt === undefined
+      )
+        leadId = record.eventId;
+    }
+    let lead: CalendarEvent | null = null;
+    if (leadId !== null) {
+      try {
+        const raw = this.ports.calendar.getEvent(this.calendarId, leadId);
+        const parsed = raw === null ? null : validateEvent(raw);
+        if (parsed !== null && !(parsed instanceof InvalidEventError) && parsed.status !== 'cancelled')
+          lead = parsed;
+      } catch (error) {
+        this.ports.log.warn(`could not read the leading part ${leadId} to make its conference again`, {
+          error: describeError(error),
+        });
+        return null;
+      }
+    }
+    if (lead === null) {
+      // No part leads any more: this one does, with its own fields.
+      putRecord(this.cal, { ...action.record, eventId: action.eventId, secondary: false });
+      lead = step.event;
+    }
+    const wanted = lead === step.event ? action.wanted : fieldsFromEvent(lead);
+    const recreating = { eventId: lead.id, wanted, ...etagOf(lead) };
+    return { ...step, call: recreateCall(this.cal, lead.id, wanted), recreate: true, recreating, sends: 0 };
   }
 
   /** A step that recreates the lost conference of the occurrence's series from its master event, or null. */
@@ -915,7 +1024,7 @@ class SyncRun {
           continue;
         }
         const { eventConferenceId: _shown, ...rest } = record;
-        putRecord(this.cal, { ...rest, eventId });
+        putRecord(this.cal, { ...rest, eventId, replacedConferenceId: old });
         this.ports.log.info('wrote the new conference onto the event', {
           calendarId: this.calendarId,
           eventId,
@@ -1209,6 +1318,10 @@ function shownId(record: ConferenceRecord): string {
 
 /** How long a call refused for the key waits when the configuration has not changed: a slow cadence. */
 const KEY_REJECTED_RETRY_MS = 60 * 60 * 1000;
+
+function isNotFound(error: unknown): boolean {
+  return error instanceof ProviderError && error.code === 'NOT_FOUND';
+}
 
 /** 401/403: the conference API refused the add-on's key; what fixes it is a configuration change, not time. */
 function isKeyRejection(error: unknown): boolean {

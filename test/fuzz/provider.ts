@@ -123,6 +123,7 @@ export class FuzzProvider {
   private run<T>(user: string, kind: ProviderCall['kind'], conferenceId: string | undefined, fn: () => T): T {
     const record: RecordedCall = { user, kind, conferenceId, ok: false, write: !READ_KINDS.has(kind) };
     this.calls.push(record);
+    if (process.env.FUZZ_LOG) console.log(`  provider ${user} ${kind} ${conferenceId ?? ''}`);
     if (this.unauthenticated) {
       throw new ProviderError('provider answered 401 UNAUTHENTICATED', {
         status: 401,
