@@ -110,7 +110,8 @@ export function planAction(
   // the meetings still to come, so the conference follows it from now on (the earlier part is left behind: its
   // later edits or deletion no longer touch a conference the continuing meetings use).
   const from = records.splitFrom;
-  if (from && from.deletedAt === undefined && event.status !== 'cancelled') {
+  // (An attendee's copy of a part is not one: the part moved to another calendar, which follows it.)
+  if (from && from.deletedAt === undefined && event.status !== 'cancelled' && !isAttendeeCopy(event)) {
     const wanted = fieldsFromEvent(event);
     if (carriesOurConference(event, from)) {
       const changed = fieldsDigest(wanted) !== from.digest;
@@ -195,7 +196,8 @@ function planOwnEvent(
   const carries = carriesOurConference(event, record);
   // Only an attendee's copy here: the organizer's event is in another calendar now (or the user edits someone
   // else's event). Read again after the grace period, an attendee's copy that still shows it keeps it followed.
-  if (carries && record.attached && isAttendeeCopy(event) && seenBy === 'list') {
+  // (Also before the first sight: an event saved and moved before any sync saw it.)
+  if (carries && isAttendeeCopy(event) && seenBy === 'list') {
     return remove('moved-away');
   }
   if (!record.attached) {

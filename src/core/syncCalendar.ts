@@ -172,7 +172,7 @@ interface Step {
    * is written onto the event (read with `etag`, or read again when absent).
    */
   recreate: boolean;
-  recreating?: { eventId: string; wanted: ConferenceFields; etag?: string };
+  recreating?: { eventId: string; wanted: ConferenceFields; etag?: string; calendarId?: string };
   /** The event came from the retry list: its attempts so far. */
   attempts: number;
 }
@@ -358,7 +358,42 @@ class SyncRun {
         r.pendingDeletion === undefined &&
         r.attached,
     );
-    if (siblings.length === 0) return false;
+    if (siblings.length === 0) {
+      // A part moved to another of the user's calendars (events.move) keeps it there.
+      const elsewhere: Array<[string, string, ConferenceRecord]> = [];
+      for (const id of this.state.calendarIds()) {
+        if (id === this.calendarId) continue;
+        for (const [key, r] of this.state.peek(id).records) {
+          const live = r.pendingDeletion === undefined && r.deletedAt === undefined && r.attached;
+          if (live && r.conferenceId === record.conferenceId) elsewhere.push([id, key, r]);
+        }
+      }
+      if (elsewhere.length === 0) return false;
+      forget(this.cal, record.eventId);
+      const [heirCalendar, heirKey, heir] = elsewhere[0] as [string, string, ConferenceRecord];
+      if (!elsewhere.some(([, , r]) => !r.secondary) && heir.eventId !== '') {
+        // It leads from now on: its calendar's next run reads it again and sends its fields.
+        const there = this.state.edit(heirCalendar);
+        there.records.set(heirKey, { ...heir, secondary: false, digest: '' });
+        there.retries.set(heir.eventId, {
+          calendarId: heirCalendar,
+          eventId: heir.eventId,
+          attempts: 0,
+          notBefore: new Date(this.startMs).toISOString(),
+          lastError: 'leads its split series now',
+        });
+        if (!this.report.movedTo.includes(heirCalendar)) this.report.movedTo.push(heirCalendar);
+      }
+      this.ports.log.info(
+        'a part of a split series went; the conference stays with a part in another calendar',
+        {
+          calendarId: this.calendarId,
+          eventId: record.eventId,
+          conferenceId: record.conferenceId,
+        },
+      );
+      return true;
+    }
     forget(this.cal, record.eventId);
     const leads = siblings.some(([, r]) => !r.secondary);
     if (!leads) {
@@ -417,6 +452,22 @@ class SyncRun {
         this.cal.retries.delete(retry.eventId);
         this.recordFailure(retry.eventId, 'invalid-event', event.message, false);
         continue;
+      }
+      const own = this.cal.records.get(eventKey(retry.eventId));
+      if (own && own.deletedAt === undefined && event.status !== 'cancelled' && isAttendeeCopy(event)) {
+        // Only an attendee's copy is left here: the event moved to another calendar while the change waited.
+        try {
+          if (this.handOverIfMoved({ ...own, eventId: retry.eventId })) {
+            this.cal.retries.delete(retry.eventId);
+            this.cal.failures.delete(retry.eventId);
+            continue;
+          }
+        } catch (error) {
+          this.ports.log.warn(`could not look for where event ${retry.eventId} went`, {
+            error: describeError(error),
+          });
+          continue;
+        }
       }
       this.report.retried++;
       events.push({ event, attempts: retry.attempts, seenBy: 'get' });
@@ -583,7 +634,14 @@ class SyncRun {
       list.push(item);
       groups.set(group, list);
     }
-    const queues = [...groups.values()];
+    // Within a conference, series and single events before occurrences: an occurrence is planned against its
+    // series' record, which the series' own change may create (a split part's adoption) or change.
+    const isOccurrence = (item: Batch[number]) =>
+      item.event.recurringEventId !== undefined || seriesIdOfInstance(item.event.id) !== null;
+    const queues = [...groups.values()].map((q) => [
+      ...q.filter((item) => !isOccurrence(item)),
+      ...q.filter(isOccurrence),
+    ]);
     for (let round = 0; queues.some((q) => q.length > round); round++) {
       const steps: Step[] = [];
       for (const queue of queues) {
@@ -607,6 +665,9 @@ class SyncRun {
     if (seriesId && records.has(eventKey(seriesId))) return eventKey(seriesId);
     const splitId = seriesIdOfSplit(event.id);
     if (splitId && records.has(eventKey(splitId))) return eventKey(splitId);
+    // An occurrence of a split part not yet adopted: with the series it was split from, after the part itself.
+    const origin = seriesId ? seriesIdOfSplit(seriesId) : null;
+    if (origin && records.has(eventKey(origin))) return eventKey(origin);
     return null;
   }
 
@@ -807,14 +868,17 @@ class SyncRun {
     if (step.action.kind === 'claim') return this.onClaimAnswer(step, conference);
     if (step.recreate && step.recreating) {
       const { eventId, wanted, etag } = step.recreating;
+      // The leading part of a split may be in another of the user's calendars (events.move).
+      const calendarId = step.recreating.calendarId ?? this.calendarId;
+      const where = calendarId === this.calendarId ? this.cal : this.state.edit(calendarId);
       if (conference) {
-        const lost = this.cal.records.get(eventKey(eventId))?.conferenceId;
-        settleRecreate(this.cal, eventId, wanted, conference, this.ports.log);
-        this.writeBack(eventId, conference, etag);
+        const lost = where.records.get(eventKey(eventId))?.conferenceId;
+        settleRecreate(where, eventId, wanted, conference, this.ports.log);
+        this.writeBack(eventId, conference, etag, calendarId);
         // A conference the provider lost (not one the add-on deleted: a copy's, a restored event's) may be shared
         // by the parts of a split.
         if (lost !== undefined && step.action.kind !== 'revive')
-          this.moveSiblingsTo(lost, eventId, conference);
+          this.moveSiblingsTo(lost, eventId, conference, calendarId);
       }
       // An occurrence change that found the conference gone is sent to the new one.
       if (conference && step.action.kind === 'occurrence' && step.call.kind === 'create') {
@@ -920,14 +984,19 @@ class SyncRun {
    * The other parts of a split series that shared the lost conference follow the new one: their records name it
    * and it is written onto them too, so no part keeps showing a dead link.
    */
-  private moveSiblingsTo(lostId: string, eventId: string, conference: Conference): void {
-    for (const [key, record] of [...this.cal.records.entries()]) {
-      if (key === eventKey(eventId) || record.conferenceId !== lostId || record.deletedAt !== undefined)
-        continue;
-      if (record.eventId === '') continue;
-      const eventConferenceId = record.eventConferenceId ?? record.conferenceId;
-      putRecord(this.cal, { ...record, conferenceId: conference.id, eventConferenceId, occurrences: {} });
-      this.writeBack(record.eventId, conference, undefined);
+  private moveSiblingsTo(lostId: string, eventId: string, conference: Conference, from: string): void {
+    const calendars = [this.calendarId, ...this.state.calendarIds().filter((id) => id !== this.calendarId)];
+    for (const calendarId of calendars) {
+      const state = calendarId === this.calendarId ? this.cal : this.state.peek(calendarId);
+      for (const [key, record] of [...state.records.entries()]) {
+        if (calendarId === from && key === eventKey(eventId)) continue;
+        if (record.conferenceId !== lostId || record.deletedAt !== undefined || record.eventId === '')
+          continue;
+        const eventConferenceId = record.eventConferenceId ?? record.conferenceId;
+        const where = calendarId === this.calendarId ? this.cal : this.state.edit(calendarId);
+        putRecord(where, { ...record, conferenceId: conference.id, eventConferenceId, occurrences: {} });
+        this.writeBack(record.eventId, conference, undefined, calendarId);
+      }
     }
   }
 
@@ -939,20 +1008,28 @@ class SyncRun {
     const action = step.action;
     if (action.kind !== 'check') return null;
     let leadId: string | null = null;
-    for (const record of this.cal.records.values()) {
-      if (
-        record.conferenceId === action.record.conferenceId &&
-        record.eventId !== '' &&
-        record.eventId !== action.eventId &&
-        !record.secondary &&
-        record.deletedAt === undefined
-      )
-        leadId = record.eventId;
+    let leadCalendar = this.calendarId;
+    const calendars = [this.calendarId, ...this.state.calendarIds().filter((id) => id !== this.calendarId)];
+    for (const calendarId of calendars) {
+      const state = calendarId === this.calendarId ? this.cal : this.state.peek(calendarId);
+      for (const record of state.records.values()) {
+        if (
+          leadId === null &&
+          record.conferenceId === action.record.conferenceId &&
+          record.eventId !== '' &&
+          record.eventId !== action.eventId &&
+          !record.secondary &&
+          record.deletedAt === undefined
+        ) {
+          leadId = record.eventId;
+          leadCalendar = calendarId;
+        }
+      }
     }
     let lead: CalendarEvent | null = null;
     if (leadId !== null) {
       try {
-        const raw = this.ports.calendar.getEvent(this.calendarId, leadId);
+        const raw = this.ports.calendar.getEvent(leadCalendar, leadId);
         const parsed = raw === null ? null : validateEvent(raw);
         if (parsed !== null && !(parsed instanceof InvalidEventError) && parsed.status !== 'cancelled')
           lead = parsed;
@@ -967,10 +1044,12 @@ class SyncRun {
       // No part leads any more: this one does, with its own fields.
       putRecord(this.cal, { ...action.record, eventId: action.eventId, secondary: false });
       lead = step.event;
+      leadCalendar = this.calendarId;
     }
     const wanted = lead === step.event ? action.wanted : fieldsFromEvent(lead);
-    const recreating = { eventId: lead.id, wanted, ...etagOf(lead) };
-    return { ...step, call: recreateCall(this.cal, lead.id, wanted), recreate: true, recreating, sends: 0 };
+    const recreating = { eventId: lead.id, wanted, ...etagOf(lead), calendarId: leadCalendar };
+    const state = leadCalendar === this.calendarId ? this.cal : this.state.peek(leadCalendar);
+    return { ...step, call: recreateCall(state, lead.id, wanted), recreate: true, recreating, sends: 0 };
   }
 
   /** A step that recreates the lost conference of the occurrence's series from its master event, or null. */
@@ -1001,16 +1080,22 @@ class SyncRun {
    * that, and the new conference goes after the grace period). A failed write is logged; the record keeps the id
    * the event shows, so the conference is followed all the same.
    */
-  private writeBack(eventId: string, conference: Conference, etag: string | undefined): void {
+  private writeBack(
+    eventId: string,
+    conference: Conference,
+    etag: string | undefined,
+    calendarId: string = this.calendarId,
+  ): void {
     const key = eventKey(eventId);
+    const state = calendarId === this.calendarId ? this.cal : this.state.edit(calendarId);
     let tag = etag;
     for (let attempt = 0; attempt < 3; attempt++) {
-      const record = this.cal.records.get(key);
+      const record = state.records.get(key);
       const old = record?.eventConferenceId;
       if (!record || old === undefined) return;
       try {
         if (tag === undefined) {
-          const raw = this.ports.calendar.getEvent(this.calendarId, eventId);
+          const raw = this.ports.calendar.getEvent(calendarId, eventId);
           const event = raw === null ? null : validateEvent(raw);
           if (event === null || event instanceof InvalidEventError) return;
           const stillOld =
@@ -1018,15 +1103,15 @@ class SyncRun {
           if (!stillOld || event.etag === undefined) return;
           tag = event.etag;
         }
-        const written = this.ports.calendar.writeConference(this.calendarId, eventId, conference, tag);
+        const written = this.ports.calendar.writeConference(calendarId, eventId, conference, tag);
         if (written.kind === 'changed') {
           tag = undefined;
           continue;
         }
         const { eventConferenceId: _shown, ...rest } = record;
-        putRecord(this.cal, { ...rest, eventId, replacedConferenceId: old });
+        putRecord(state, { ...rest, eventId, replacedConferenceId: old });
         this.ports.log.info('wrote the new conference onto the event', {
-          calendarId: this.calendarId,
+          calendarId,
           eventId,
           conferenceId: conference.id,
           replaced: old,

@@ -74,6 +74,15 @@ export class EngineCalendarPort implements CalendarPort {
       throw translate(e, request.syncToken !== undefined);
     }
     const page: EventsPage = { items: JSON.parse(JSON.stringify(list.items ?? [])) };
+    if (process.env.FUZZ_LOG)
+      for (const item of page.items as Array<{
+        id?: string;
+        status?: string;
+        conferenceData?: { conferenceId?: string };
+      }>)
+        console.log(
+          `  listed ${calendarId} ${item.id} ${item.status ?? ''} ${item.conferenceData?.conferenceId ?? ''}`,
+        );
     if (list.nextPageToken) page.nextPageToken = list.nextPageToken;
     if (list.nextSyncToken) page.nextSyncToken = list.nextSyncToken;
     return page;
@@ -229,7 +238,7 @@ export class World {
   private nonce = 0;
 
   /** The EventUpdated trigger of `user` for `calendarId` (runSerializedSync + syncCalendar, as src/index.ts). */
-  trigger(user: User, calendarId: string): void {
+  trigger(user: User, calendarId: string, followMoves = true): void {
     const addOn = this.addOns[user];
     const reruns: RerunRequests = {
       request: (id) => addOn.store.writeAll({ [`${RERUN_PREFIX}${id}`]: `n${++this.nonce}` }),
@@ -240,7 +249,9 @@ export class World {
     };
     this.cutNext = false;
     try {
-      this.serialized(addOn, reruns, calendarId, options);
+      const moved = this.serialized(addOn, reruns, calendarId, options);
+      // As src/index.ts (followMovedEvents): the calendar an event moved to is synced at once.
+      if (followMoves) for (const id of new Set(moved)) this.trigger(user, id, false);
     } catch (e) {
       // As src/index.ts: logged; the next trigger or sweep runs again.
       this.log.error(`sync of ${calendarId} threw: ${String(e)}`);
@@ -252,9 +263,9 @@ export class World {
     reruns: RerunRequests,
     calendarId: string,
     options: Partial<SyncOptions>,
-  ): void {
+  ): string[] {
     const user = addOn.user;
-    runSerializedSync(
+    const outcome = runSerializedSync(
       addOn.lock,
       addOn.store,
       reruns,
@@ -269,6 +280,7 @@ export class World {
         return syncCalendar(addOn.ports, id, options, { state, serves });
       },
     );
+    return outcome.kind === 'ran' ? outcome.results.flatMap((run) => run.result.movedTo) : [];
   }
 
   /** The calendars in this user's add-on state (where the user has a trigger and the sweep goes). */
