@@ -23,6 +23,9 @@ export function prepare(state: CalendarState, action: SyncAction, log: LogPort):
     case 'claim':
       return { kind: 'get', conferenceId: action.conferenceId };
     case 'check':
+      // Shown again (undo, restore): kept whatever the answer, as an update's attach is.
+      if (action.record.pendingDeletion !== undefined)
+        putRecord(state, { ...attachedCopy(action.record), eventId: action.eventId });
       return { kind: 'get', conferenceId: action.record.conferenceId };
     case 'delete':
       // The provider answers 404 as done: a conference already gone counts as deleted.

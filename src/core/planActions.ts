@@ -213,16 +213,15 @@ function planOwnEvent(
   // The user switched to another solution (Meet, another add-on) or another conference of ours.
   if (!carries) return remove('conference-replaced');
   // Shown again (undo, restore, a move back): the pending deletion is withdrawn.
-  if (record.pendingDeletion !== undefined) {
-    const revived = planFieldUpdate(event, record, true);
-    if (record.secondary && revived.kind === 'update') revived.changed = false;
-    return revived;
-  }
+  if (record.pendingDeletion !== undefined && !record.secondary) return planFieldUpdate(event, record, true);
   // A secondary part of a split series sends its occurrences only; the leading part owns the fields. Its own
   // change is the one chance to notice that the provider lost the conference: checked, not sent.
   if (record.secondary) {
     const wanted = fieldsFromEvent(event);
     if (fieldsDigest(wanted) !== record.digest) return { kind: 'check', eventId: event.id, record, wanted };
+    // Shown again: the pending deletion is withdrawn (an update that sends nothing).
+    if (record.pendingDeletion !== undefined)
+      return { kind: 'update', eventId: event.id, record, wanted, changed: false };
     return { kind: 'skip', eventId: event.id, reason: 'secondary part of a split' };
   }
   return planFieldUpdate(event, record, false);
