@@ -186,6 +186,8 @@ class SyncRun {
   private readonly followUps = new Set<string>();
   /** Events whose deletion (or attendee's copy) this run saw first: perhaps moved (followMovesAtOnce). */
   private readonly newlyGone = new Set<string>();
+  /** `_R` parts of a split of ours seen deleted before they were adopted: perhaps moved (followMovesAtOnce). */
+  private readonly goneSplitParts = new Set<string>();
   /** The user's writable calendars, listed at most once per run (moves). */
   private writable: string[] | null = null;
 
@@ -259,6 +261,62 @@ class SyncRun {
         return;
       }
     }
+    for (const eventId of [...this.goneSplitParts].slice(0, this.options.maxRetriesPerRun)) {
+      const origin = seriesIdOfSplit(eventId) as string;
+      const from = this.cal.records.get(eventKey(origin));
+      if (!from || from.deletedAt !== undefined || from.eventId === '') continue;
+      try {
+        this.handOverSplitPart(eventId, { ...from, eventId: origin });
+      } catch (error) {
+        this.ports.log.warn(`could not look for where event ${eventId} went`, {
+          error: describeError(error),
+        });
+        return;
+      }
+    }
+  }
+
+  /**
+   * A part split from a series of ours that moved to another of the user's calendars before this calendar adopted
+   * it: it leads the conference there (a record and a read again in that calendar), the series here follows.
+   */
+  private handOverSplitPart(eventId: string, from: ConferenceRecord): void {
+    const calendarId = this.findMovedCopy(eventId, shownId(from));
+    if (calendarId === null) return;
+    const destination = this.state.edit(calendarId);
+    putRecord(destination, {
+      calendarId,
+      eventId,
+      conferenceId: from.conferenceId,
+      ...(from.eventConferenceId === undefined ? {} : { eventConferenceId: from.eventConferenceId }),
+      digest: '',
+      lastEnd: null,
+      occurrences: {},
+      attached: true,
+    });
+    this.readAgainThere(calendarId, eventId, 'split from a series of another calendar');
+    putRecord(this.cal, { ...from, secondary: true });
+    this.ports.log.info(
+      'a part split from a series moved to another calendar; the conference follows it there',
+      {
+        from: this.calendarId,
+        to: calendarId,
+        eventId,
+        conferenceId: from.conferenceId,
+      },
+    );
+  }
+
+  /** The destination's feed may have passed the event before its record arrived: its next run reads it again. */
+  private readAgainThere(calendarId: string, eventId: string, why: string): void {
+    this.state.edit(calendarId).retries.set(eventId, {
+      calendarId,
+      eventId,
+      attempts: 0,
+      notBefore: new Date(this.startMs).toISOString(),
+      lastError: why,
+    });
+    if (!this.report.movedTo.includes(calendarId)) this.report.movedTo.push(calendarId);
   }
 
   /**
@@ -303,15 +361,34 @@ class SyncRun {
    * organizer's copy; if so the record moves to that calendar (no provider call) and the report says where.
    */
   private handOverIfMoved(record: ConferenceRecord): boolean {
-    // A failure to list them leaves the deletion pending (caught by the caller): it is no proof of anything.
+    const calendarId = this.findMovedCopy(record.eventId, shownId(record));
+    if (calendarId === null) return false;
+    const { pendingDeletion: _pending, ...kept } = record;
+    putRecord(this.state.edit(calendarId), { ...kept, calendarId, eventId: record.eventId });
+    this.readAgainThere(calendarId, record.eventId, 'moved here from another calendar');
+    forget(this.cal, record.eventId);
+    this.ports.log.info('the event moved to another calendar; its conference follows it there', {
+      from: this.calendarId,
+      to: calendarId,
+      eventId: record.eventId,
+      conferenceId: record.conferenceId,
+    });
+    return true;
+  }
+
+  /**
+   * The other calendar of this user that holds the event as its organizer's copy showing this conference, or null.
+   * A failure to list the calendars is thrown (the caller keeps what it had: it is no proof of anything).
+   */
+  private findMovedCopy(eventId: string, conferenceId: string, from = this.calendarId): string | null {
     this.writable ??= this.ports.calendar.listWritableCalendars();
-    const candidates = this.writable.filter((id) => id !== this.calendarId).slice(0, MAX_MOVE_CANDIDATES);
+    const candidates = this.writable.filter((id) => id !== from).slice(0, MAX_MOVE_CANDIDATES);
     for (const calendarId of candidates) {
       let raw: unknown;
       try {
-        raw = this.ports.calendar.getEvent(calendarId, record.eventId);
+        raw = this.ports.calendar.getEvent(calendarId, eventId);
       } catch (error) {
-        this.ports.log.warn(`could not look for event ${record.eventId} in another calendar`, {
+        this.ports.log.warn(`could not look for event ${eventId} in another calendar`, {
           calendarId,
           error: describeError(error),
         });
@@ -320,29 +397,10 @@ class SyncRun {
       if (raw === null) continue;
       const event = validateEvent(raw);
       if (event instanceof InvalidEventError || event.status === 'cancelled') continue;
-      if (event.conference?.conferenceId !== shownId(record) || isAttendeeCopy(event)) continue;
-      const { pendingDeletion: _pending, ...kept } = record;
-      const destination = this.state.edit(calendarId);
-      putRecord(destination, { ...kept, calendarId, eventId: record.eventId });
-      // The destination's feed may have passed the event before the record arrived: its next run reads it again.
-      destination.retries.set(record.eventId, {
-        calendarId,
-        eventId: record.eventId,
-        attempts: 0,
-        notBefore: new Date(this.startMs).toISOString(),
-        lastError: 'moved here from another calendar',
-      });
-      forget(this.cal, record.eventId);
-      if (!this.report.movedTo.includes(calendarId)) this.report.movedTo.push(calendarId);
-      this.ports.log.info('the event moved to another calendar; its conference follows it there', {
-        from: this.calendarId,
-        to: calendarId,
-        eventId: record.eventId,
-        conferenceId: record.conferenceId,
-      });
-      return true;
+      if (event.conference?.conferenceId !== conferenceId || isAttendeeCopy(event)) continue;
+      return calendarId;
     }
-    return false;
+    return null;
   }
 
   /**
@@ -656,18 +714,20 @@ class SyncRun {
     return null;
   }
 
-  /** The record key of the conference an event touches (its own, its series', the series it was split from). */
+  /**
+   * The conference an event touches, through the record of the event itself, its series, or the series it was
+   * split from: the parts of a split share one conference, so their calls go one at a time too (the first to
+   * find it lost makes it again, and the others follow the new one).
+   */
   private conferenceOf(event: CalendarEvent): string | null {
     const records = this.cal.records;
-    const own = eventKey(event.id);
-    if (records.has(own)) return own;
     const seriesId = event.recurringEventId ?? seriesIdOfInstance(event.id);
-    if (seriesId && records.has(eventKey(seriesId))) return eventKey(seriesId);
-    const splitId = seriesIdOfSplit(event.id);
-    if (splitId && records.has(eventKey(splitId))) return eventKey(splitId);
     // An occurrence of a split part not yet adopted: with the series it was split from, after the part itself.
     const origin = seriesId ? seriesIdOfSplit(seriesId) : null;
-    if (origin && records.has(eventKey(origin))) return eventKey(origin);
+    for (const id of [event.id, seriesId, seriesIdOfSplit(event.id), origin]) {
+      const record = id ? records.get(eventKey(id)) : undefined;
+      if (record) return `conference:${record.conferenceId}`;
+    }
     return null;
   }
 
@@ -691,6 +751,12 @@ class SyncRun {
         (action.reason === 'cancelled' || action.reason === 'moved-away')
       )
         this.newlyGone.add(event.id);
+      if (
+        action.kind === 'not-ours' &&
+        (event.status === 'cancelled' || isAttendeeCopy(event)) &&
+        seriesIdOfSplit(event.id) !== null
+      )
+        this.goneSplitParts.add(event.id);
       const call = prepare(this.cal, action, this.ports.log);
       if (call === null) {
         this.finish(event, settle(this.cal, action));
@@ -934,6 +1000,9 @@ class SyncRun {
       occurrences: {},
       attached: true,
     });
+    // A later part of a split leads: the part it was cut from, wherever its record is (it may have moved to
+    // another of the user's calendars first), only follows.
+    if (seriesIdOfSplit(step.event.id) !== null) this.demoteEarlierParts(conference.id, step.event.id);
     this.ports.log.info('an event shows a conference this calendar made for it; followed again', {
       calendarId: this.calendarId,
       eventId: step.event.id,
@@ -965,6 +1034,22 @@ class SyncRun {
       ...(madeFor === undefined ? { gone: true } : { madeFor }),
     });
     return this.begin(step.event, step.attempts, 'list');
+  }
+
+  /**
+   * The records of the parts a split part was cut from (its id is theirs plus `_R...`), in any of the user's
+   * calendars, that show the same conference: secondary from now on, so the later part alone sends the fields.
+   */
+  private demoteEarlierParts(conferenceId: string, leaderId: string): void {
+    for (const calendarId of [this.calendarId, ...this.state.calendarIds()]) {
+      const state = calendarId === this.calendarId ? this.cal : this.state.peek(calendarId);
+      for (const [key, record] of [...state.records.entries()]) {
+        if (record.secondary || record.deletedAt !== undefined || record.eventId === '') continue;
+        if (record.conferenceId !== conferenceId || !leaderId.startsWith(`${record.eventId}_R`)) continue;
+        const where = calendarId === this.calendarId ? this.cal : this.state.edit(calendarId);
+        where.records.set(key, { ...record, secondary: true });
+      }
+    }
   }
 
   /** Whether a record of this calendar names this conference id: live, replaced after a loss, or a tombstone. */
@@ -1089,21 +1174,35 @@ class SyncRun {
     const key = eventKey(eventId);
     const state = calendarId === this.calendarId ? this.cal : this.state.edit(calendarId);
     let tag = etag;
+    // Where the event is: here, or another of the user's calendars it moved to before the hand-over of its record.
+    let target = calendarId;
     for (let attempt = 0; attempt < 3; attempt++) {
       const record = state.records.get(key);
       const old = record?.eventConferenceId;
       if (!record || old === undefined) return;
       try {
         if (tag === undefined) {
-          const raw = this.ports.calendar.getEvent(calendarId, eventId);
-          const event = raw === null ? null : validateEvent(raw);
-          if (event === null || event instanceof InvalidEventError) return;
+          const read = (from: string) => {
+            const raw = this.ports.calendar.getEvent(from, eventId);
+            const event = raw === null ? null : validateEvent(raw);
+            return event === null || event instanceof InvalidEventError ? null : event;
+          };
+          let event = read(target);
+          if (event === null) return;
+          if (target === calendarId && (event.status === 'cancelled' || isAttendeeCopy(event))) {
+            const moved = this.findMovedCopy(eventId, old, calendarId);
+            if (moved !== null) {
+              target = moved;
+              event = read(target);
+              if (event === null) return;
+            }
+          }
           const stillOld =
             event.status !== 'cancelled' && !isAttendeeCopy(event) && event.conference?.conferenceId === old;
           if (!stillOld || event.etag === undefined) return;
           tag = event.etag;
         }
-        const written = this.ports.calendar.writeConference(calendarId, eventId, conference, tag);
+        const written = this.ports.calendar.writeConference(target, eventId, conference, tag);
         if (written.kind === 'changed') {
           tag = undefined;
           continue;
