@@ -8,7 +8,7 @@ import type { Conference } from '../../contracts/conference-api';
 import { fieldsDigest, lastEndOf, overrideDigest, spanOf } from './conferenceFields';
 import { idempotencyKey } from './idempotencyKey';
 import type { ConferenceFields, ConferenceRecord } from './model';
-import type { SyncAction } from './planActions';
+import { type SyncAction, splitStart } from './planActions';
 import type { LogPort, ProviderCall } from './ports';
 import { type CalendarState, eventKey } from './state';
 
@@ -56,8 +56,21 @@ export function prepare(state: CalendarState, action: SyncAction, log: LogPort):
       // Both parts keep a record of the one conference: the new series (the meetings still to come) leads and
       // sends the fields, the earlier part goes on sending its occurrence changes. Recorded before the call, so a
       // failing PATCH is retried as this event's own change.
-      // A part cut from a secondary part holds earlier meetings than the part that leads: it is secondary too.
-      const leads = !action.from.secondary;
+      // The part that starts last leads: a part cut from a secondary part holds earlier meetings than the part
+      // that leads, unless it starts after it (the series was split twice, the later cut last).
+      const fromKey = eventKey(action.from.eventId);
+      const leader = [...state.records.entries()].find(
+        ([key, r]) =>
+          key !== eventKey(action.eventId) &&
+          r.conferenceId === action.from.conferenceId &&
+          !r.secondary &&
+          r.deletedAt === undefined,
+      );
+      const leaderId =
+        leader === undefined ? '' : leader[0] === fromKey ? action.from.eventId : leader[1].eventId;
+      const leads = leader === undefined || splitStart(leaderId) < splitStart(action.eventId);
+      if (leads && leader !== undefined && leader[0] !== fromKey)
+        putRecord(state, { ...leader[1], eventId: leaderId, secondary: true });
       putRecord(state, { ...attachedCopy(action.from), eventId: action.from.eventId, secondary: true });
       putRecord(state, {
         ...attachedCopy(action.from),
@@ -103,7 +116,7 @@ export function settle(state: CalendarState, action: SyncAction): ApplyOutcome {
     case 'delete': {
       forget(state, action.record.eventId);
       // A tombstone: an event restored later still showing this conference gets a new one (see planActions).
-      const { eventConferenceId } = action.record;
+      const { eventConferenceId, recreateUnsure } = action.record;
       putRecord(state, {
         calendarId: state.calendarId,
         eventId: action.record.eventId,
@@ -114,6 +127,8 @@ export function settle(state: CalendarState, action: SyncAction): ApplyOutcome {
         occurrences: {},
         attached: true,
         deletedAt: action.at,
+        // An unanswered recreate's conference, if any, is looked for and deleted once the record is a tombstone.
+        ...(recreateUnsure ? { recreateUnsure } : {}),
       });
       return 'deleted';
     }
@@ -181,7 +196,14 @@ export function settleRecreate(
 ): void {
   const found = state.records.get(eventKey(eventId));
   if (!found) return;
-  const { deletedAt: _deleted, pendingDeletion: _pending, createdAt: _created, ...record } = found;
+  // Answered: a create under the same key found the conference an unanswered one made, if it made one.
+  const {
+    deletedAt: _deleted,
+    pendingDeletion: _pending,
+    createdAt: _created,
+    recreateUnsure: _unsure,
+    ...record
+  } = found;
   const eventConferenceId = record.eventConferenceId ?? record.conferenceId;
   putRecord(state, {
     ...record,

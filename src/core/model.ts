@@ -115,6 +115,13 @@ export interface ConferenceRecord {
    * expired, still showing the dead conference gets a new one written onto it.
    */
   deletedAt?: number;
+  /**
+   * A create that makes this record's conference again (the provider lost it) went unanswered (a timeout, a
+   * 5xx): the provider may hold a conference for this event that no record names. A retried create finds it (one
+   * key per event); if the record is deleted instead, the conferences made for the event and named by no record
+   * are looked up and deleted (sweepUnansweredRecreates), so none is left at the provider unrecorded.
+   */
+  recreateUnsure?: boolean;
 }
 
 /**

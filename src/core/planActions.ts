@@ -140,6 +140,16 @@ export function planAction(
   return { kind: 'not-ours', eventId: event.id };
 }
 
+/**
+ * Where a part of a split starts, as its last `_R` suffix (`20270305T140000`, or `20270305` all-day), '' for a
+ * series never split: of the parts that share a conference, the one that starts last holds the meetings still
+ * to come and leads it. (The two forms compare by day first, which is what matters between parts.)
+ */
+export function splitStart(eventId: string): string {
+  const match = /_R(\d{8}(?:T\d{6}Z?)?)$/.exec(eventId);
+  return match ? (match[1] as string) : '';
+}
+
 /** The series a `_R` split series was cut from, or null. */
 export function seriesIdOfSplit(eventId: string): string | null {
   const match = SPLIT_SUFFIX.exec(eventId);

@@ -368,12 +368,14 @@ export function encodeRecord(key: string, record: ConferenceRecord): string {
   if (record.pendingDeletion !== undefined) line += `;d${Math.round(record.pendingDeletion).toString(36)}`;
   if (record.secondary) line += ';p';
   if (record.deletedAt !== undefined) line += `;t${Math.round(record.deletedAt).toString(36)}`;
+  if (record.recreateUnsure) line += ';m';
   // A split's `_R` part keeps its id too: when the conference must be made again from a secondary part's change,
   // the part that leads is read and written to by that id.
   if (
     !record.attached ||
     record.pendingDeletion !== undefined ||
     record.secondary ||
+    record.recreateUnsure ||
     SPLIT_PART.test(record.eventId)
   ) {
     line += `;i${enc(record.eventId)}`;
@@ -426,6 +428,9 @@ function decodeRecord(calendarId: string, line: string): ConferenceRecord {
         break;
       case 'p':
         record.secondary = true;
+        break;
+      case 'm':
+        record.recreateUnsure = true;
         break;
       case 't':
         record.deletedAt = Number.parseInt(value, 36);

@@ -51,6 +51,7 @@ import {
   type SyncAction,
   seriesIdOfInstance,
   seriesIdOfSplit,
+  splitStart,
 } from './planActions';
 import {
   DEFAULT_SYNC_OPTIONS,
@@ -188,6 +189,8 @@ class SyncRun {
   private readonly newlyGone = new Set<string>();
   /** `_R` parts of a split of ours seen deleted before they were adopted: perhaps moved (followMovesAtOnce). */
   private readonly goneSplitParts = new Set<string>();
+  /** Unrecorded attendee's copies showing a conference of ours, by event id: perhaps moved (followMovesAtOnce). */
+  private readonly movedCopies = new Map<string, string>();
   /** The user's writable calendars, listed at most once per run (moves). */
   private writable: string[] | null = null;
 
@@ -226,6 +229,7 @@ class SyncRun {
       this.expireUnattached();
       this.followMovesAtOnce();
       this.confirmDeletions();
+      this.sweepUnansweredRecreates();
       this.forgetLongEnded();
     } else {
       this.report.incomplete = listing.reason;
@@ -251,7 +255,9 @@ class SyncRun {
   private followMovesAtOnce(): void {
     for (const eventId of [...this.newlyGone].slice(0, this.options.maxRetriesPerRun)) {
       const record = this.cal.records.get(eventKey(eventId));
-      if (!record || record.pendingDeletion === undefined || record.deletedAt !== undefined) continue;
+      // A pending deletion, or a tombstone whose event only an attendee's copy shows here (moved before the new
+      // conference it was to get was made: the revive is then made there).
+      if (!record || (record.pendingDeletion === undefined && record.deletedAt === undefined)) continue;
       try {
         this.handOverIfMoved({ ...record, eventId });
       } catch (error) {
@@ -267,6 +273,19 @@ class SyncRun {
       if (!from || from.deletedAt !== undefined || from.eventId === '') continue;
       try {
         this.handOverSplitPart(eventId, { ...from, eventId: origin });
+      } catch (error) {
+        this.ports.log.warn(`could not look for where event ${eventId} went`, {
+          error: describeError(error),
+        });
+        return;
+      }
+    }
+    for (const [eventId, shown] of [...this.movedCopies].slice(0, this.options.maxRetriesPerRun)) {
+      try {
+        const calendarId = this.findMovedCopy(eventId, shown);
+        // That calendar's records of it, if any, are its own business: only an unknown event is read there.
+        if (calendarId === null || this.state.peek(calendarId).records.has(eventKey(eventId))) continue;
+        this.readAgainThere(calendarId, eventId, 'shows a conference of ours; moved here unclaimed');
       } catch (error) {
         this.ports.log.warn(`could not look for where event ${eventId} went`, {
           error: describeError(error),
@@ -428,6 +447,8 @@ class SyncRun {
       }
       if (elsewhere.length === 0) return false;
       forget(this.cal, record.eventId);
+      // The part that starts last holds the meetings still to come: it leads.
+      elsewhere.sort(([, , a], [, , b]) => splitStart(b.eventId).localeCompare(splitStart(a.eventId)));
       const [heirCalendar, heirKey, heir] = elsewhere[0] as [string, string, ConferenceRecord];
       if (!elsewhere.some(([, , r]) => !r.secondary) && heir.eventId !== '') {
         // It leads from now on: its calendar's next run reads it again and sends its fields.
@@ -455,6 +476,8 @@ class SyncRun {
     forget(this.cal, record.eventId);
     const leads = siblings.some(([, r]) => !r.secondary);
     if (!leads) {
+      // The part that starts last holds the meetings still to come: it leads.
+      siblings.sort(([, a], [, b]) => splitStart(b.eventId).localeCompare(splitStart(a.eventId)));
       const [key, heir] = siblings[0] as [string, ConferenceRecord];
       // An empty digest differs from any fields: the heir's next plan sends them all.
       this.cal.records.set(key, { ...heir, secondary: false, digest: '' });
@@ -757,6 +780,27 @@ class SyncRun {
         seriesIdOfSplit(event.id) !== null
       )
         this.goneSplitParts.add(event.id);
+      const tombstone = this.cal.records.get(eventKey(event.id));
+      if (
+        action.kind === 'skip' &&
+        tombstone?.deletedAt !== undefined &&
+        event.status !== 'cancelled' &&
+        isAttendeeCopy(event) &&
+        event.conference?.conferenceId === shownId(tombstone)
+      )
+        this.newlyGone.add(event.id);
+      // An attendee's copy of an unrecorded event that shows a conference of ours: the organizer's event may be a
+      // copy that moved to another of the user's calendars before any run here claimed it (followMovesAtOnce).
+      const shown = event.conference?.conferenceId;
+      if (
+        action.kind === 'not-ours' &&
+        event.status !== 'cancelled' &&
+        isAttendeeCopy(event) &&
+        event.recurringEventId === undefined &&
+        shown !== undefined &&
+        this.knewConference(shown)
+      )
+        this.movedCopies.set(event.id, shown);
       const call = prepare(this.cal, action, this.ports.log);
       if (call === null) {
         this.finish(event, settle(this.cal, action));
@@ -832,6 +876,12 @@ class SyncRun {
         }
         const error = outcome.error;
         const retryable = error instanceof ProviderError && (error.retryable || isKeyRejection(error));
+        if (
+          step.recreate &&
+          step.call.kind === 'create' &&
+          !(error instanceof ProviderError && !error.retryable)
+        )
+          this.noteUnansweredRecreate(step);
         if (step.call.kind === 'get' && step.action.kind === 'check' && !retryable) {
           const next = isNotFound(error) ? this.recreateForSplitPart(step) : null;
           if (next) again.push(next);
@@ -840,7 +890,11 @@ class SyncRun {
         }
         if (step.call.kind === 'get' && step.action.kind === 'claim' && !retryable) {
           const shown = step.call.conferenceId;
-          if (error instanceof ProviderError && error.code === 'NOT_FOUND' && this.knewConference(shown)) {
+          if (
+            error instanceof ProviderError &&
+            error.code === 'NOT_FOUND' &&
+            this.knewConference(shown, step.event.id)
+          ) {
             // A copy of an event of this calendar made while it showed a conference since lost or deleted.
             const next = this.giveCopyItsOwn(step, shown, undefined);
             if (next) again.push(next);
@@ -930,6 +984,75 @@ class SyncRun {
     return null;
   }
 
+  /** A recreate went unanswered: its record says so durably (recreateUnsure), whatever becomes of the event. */
+  private noteUnansweredRecreate(step: Step): void {
+    const eventId = step.recreating?.eventId ?? step.event.id;
+    const calendarId = step.recreating?.calendarId ?? this.calendarId;
+    const where = calendarId === this.calendarId ? this.cal : this.state.edit(calendarId);
+    const record = where.records.get(eventKey(eventId));
+    if (record && !record.recreateUnsure) putRecord(where, { ...record, eventId, recreateUnsure: true });
+  }
+
+  /**
+   * Tombstones of records whose recreate went unanswered: the conferences made for their event that no record of
+   * this user names are deleted (GET ?calendarId&eventId, then DELETE), so none lives on unrecorded. Kept for the
+   * next run when the provider does not answer.
+   */
+  private sweepUnansweredRecreates(): void {
+    const due = [...this.cal.records.entries()].filter(
+      ([, r]) => r.recreateUnsure && r.deletedAt !== undefined && r.eventId !== '',
+    );
+    for (const [key, record] of due.slice(0, this.options.maxRetriesPerRun)) {
+      try {
+        const call: ProviderCall = {
+          kind: 'findByEvent',
+          calendarId: this.calendarId,
+          eventId: record.eventId,
+        };
+        const [found] = this.ports.provider.executeAll([call]);
+        this.report.requests++;
+        this.report.waves++;
+        if (!found?.ok) throw found?.error ?? new Error('no outcome');
+        const named = new Set<string>();
+        for (const calendarId of [this.calendarId, ...this.state.calendarIds()]) {
+          const state = calendarId === this.calendarId ? this.cal : this.state.peek(calendarId);
+          for (const r of state.records.values()) if (r.deletedAt === undefined) named.add(r.conferenceId);
+        }
+        const orphans = (found.conferences ?? []).filter((c) => !named.has(c.id));
+        if (orphans.length > 0) {
+          const outcomes = this.ports.provider.executeAll(
+            orphans.map((c) => ({ kind: 'delete' as const, conferenceId: c.id })),
+          );
+          this.report.requests += orphans.length;
+          this.report.waves++;
+          const failed = outcomes.find((o) => !o.ok);
+          if (failed && !failed.ok) throw failed.error;
+          this.report.deleted += orphans.length;
+        }
+        const { recreateUnsure: _unsure, ...rest } = record;
+        this.cal.records.set(key, rest);
+        this.ports.log.info('looked for a conference an unanswered recreate may have made', {
+          calendarId: this.calendarId,
+          eventId: record.eventId,
+          deleted: orphans.map((c) => c.id),
+        });
+      } catch (error) {
+        this.ports.log.warn(
+          `could not look for the conference an unanswered recreate of ${record.eventId} made`,
+          {
+            error: describeError(error),
+          },
+        );
+        this.report.failures.push({
+          eventId: record.eventId,
+          message: describeError(error),
+          willRetry: true,
+        });
+        return;
+      }
+    }
+  }
+
   private onSuccess(step: Step, conference: Conference | undefined): Step | null {
     if (step.action.kind === 'claim') return this.onClaimAnswer(step, conference);
     if (step.recreate && step.recreating) {
@@ -981,7 +1104,7 @@ class SyncRun {
     const fromHere =
       conference !== undefined &&
       conference.id === shown &&
-      (conference.calendarId === this.calendarId || this.knewConference(shown));
+      (conference.calendarId === this.calendarId || this.knewConference(shown, step.event.id));
     if (!fromHere) {
       this.finish(step.event, 'not-ours');
       return null;
@@ -1052,17 +1175,30 @@ class SyncRun {
     }
   }
 
-  /** Whether a record of this calendar names this conference id: live, replaced after a loss, or a tombstone. */
-  private knewConference(conferenceId: string): boolean {
-    for (const record of this.cal.records.values()) {
-      if (
-        record.conferenceId === conferenceId ||
-        record.eventConferenceId === conferenceId ||
-        record.replacedConferenceId === conferenceId
-      )
-        return true;
-    }
-    return false;
+  /**
+   * Whether a record names this conference id (live, replaced after a loss, or a tombstone): of this calendar; or
+   * of another of the user's, for an event that no other calendar follows itself (a copy of an event, moved here
+   * from there, is then ours to tell apart; the same event shown by two calendars is left to the one following it).
+   */
+  private knewConference(conferenceId: string, eventId?: string): boolean {
+    const names = (state: CalendarState) =>
+      [...state.records.values()].some(
+        (r) =>
+          r.conferenceId === conferenceId ||
+          r.eventConferenceId === conferenceId ||
+          r.replacedConferenceId === conferenceId,
+      );
+    if (names(this.cal)) return true;
+    if (eventId === undefined) return false;
+    const others = this.state
+      .calendarIds()
+      .filter((id) => id !== this.calendarId)
+      .map((id) => this.state.peek(id));
+    const followedThere = others.some((state) => {
+      const record = state.records.get(eventKey(eventId));
+      return record !== undefined && record.deletedAt === undefined;
+    });
+    return !followedThere && others.some(names);
   }
 
   /**

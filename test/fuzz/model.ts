@@ -484,10 +484,12 @@ export function runSequence(actions: Action[]): string[] | null {
         if (!t) break;
         try {
           const e = engine.get(t.owner, t.calendarId, t.eventId) as {
+            status?: string;
             conferenceData?: { conferenceId?: string };
           };
           const id = e.conferenceData?.conferenceId;
-          if (!id) break;
+          // The loss is noticed through the event's edit; a deleted event cannot be edited (Calendar's trash).
+          if (!id || e.status === 'cancelled') break;
           world.provider.lose(id);
           // The add-on learns of a loss from the event's next change (issue 9, case 9): the user edits it. It keeps
           // no event ids (a record is ~40 bytes), so a copy it has not yet told apart (made in a 401 window, say)
