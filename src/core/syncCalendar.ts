@@ -301,7 +301,11 @@ class SyncRun {
    */
   private handOverSplitPart(eventId: string, from: ConferenceRecord): void {
     const calendarId = this.findMovedCopy(eventId, shownId(from));
-    if (calendarId === null) return;
+    // Its record went there with it (it was adopted before the move): nothing to hand over.
+    if (calendarId === null || this.state.peek(calendarId).records.has(eventKey(eventId))) return;
+    // It leads unless a part that starts later does.
+    const lead = this.leadingPartOf(from.conferenceId, from.eventId);
+    const follows = lead !== null && splitStart(lead.eventId) > splitStart(eventId);
     const destination = this.state.edit(calendarId);
     putRecord(destination, {
       calendarId,
@@ -312,9 +316,15 @@ class SyncRun {
       lastEnd: null,
       occurrences: {},
       attached: true,
+      ...(follows ? { secondary: true } : {}),
     });
     this.readAgainThere(calendarId, eventId, 'split from a series of another calendar');
     putRecord(this.cal, { ...from, secondary: true });
+    if (!follows && lead !== null && lead.eventId !== from.eventId) {
+      const there = lead.calendarId === this.calendarId ? this.cal : this.state.edit(lead.calendarId);
+      const record = there.records.get(eventKey(lead.eventId));
+      if (record) putRecord(there, { ...record, eventId: lead.eventId, secondary: true });
+    }
     this.ports.log.info(
       'a part split from a series moved to another calendar; the conference follows it there',
       {
@@ -433,6 +443,7 @@ class SyncRun {
         key !== own &&
         r.conferenceId === record.conferenceId &&
         r.pendingDeletion === undefined &&
+        r.deletedAt === undefined &&
         r.attached,
     );
     if (siblings.length === 0) {
@@ -1278,20 +1289,73 @@ class SyncRun {
     const action = step.action;
     if (action.kind !== 'occurrence' && action.kind !== 'clear-occurrence') return null;
     const masterId = action.master.eventId;
-    let raw: unknown;
-    try {
-      raw = this.ports.calendar.getEvent(this.calendarId, masterId);
-    } catch (error) {
-      this.ports.log.warn(`could not read the series ${masterId} to make its conference again`, {
-        error: describeError(error),
-      });
-      return null;
+    // A secondary part of a split: the conference is made again from the part that leads it.
+    const lead = action.master.secondary ? this.leadingPartOf(action.master.conferenceId, masterId) : null;
+    if (lead !== null) {
+      const leadEvent = this.readLive(lead.calendarId, lead.eventId);
+      if (leadEvent === undefined) return null;
+      if (leadEvent !== null) {
+        const wanted = fieldsFromEvent(leadEvent);
+        const recreating = {
+          eventId: lead.eventId,
+          wanted,
+          ...etagOf(leadEvent),
+          calendarId: lead.calendarId,
+        };
+        const state = lead.calendarId === this.calendarId ? this.cal : this.state.peek(lead.calendarId);
+        const call = recreateCall(state, lead.eventId, wanted);
+        return { ...step, call, recreate: true, recreating, sends: 0 };
+      }
     }
-    const master = raw === null ? null : validateEvent(raw);
-    if (master === null || master instanceof InvalidEventError || master.status === 'cancelled') return null;
+    const master = this.readLive(this.calendarId, masterId);
+    if (master === undefined || master === null) return null;
+    if (action.master.secondary) {
+      // No part leads any more: the series does.
+      const record = this.cal.records.get(eventKey(masterId));
+      if (record) putRecord(this.cal, { ...record, eventId: masterId, secondary: false });
+    }
     const wanted = fieldsFromEvent(master);
     const recreating = { eventId: masterId, wanted, ...etagOf(master) };
     return { ...step, call: recreateCall(this.cal, masterId, wanted), recreate: true, recreating, sends: 0 };
+  }
+
+  /** The live event (null: gone, cancelled or invalid), or undefined when Calendar could not be read (logged). */
+  private readLive(calendarId: string, eventId: string): CalendarEvent | null | undefined {
+    try {
+      const raw = this.ports.calendar.getEvent(calendarId, eventId);
+      const event = raw === null ? null : validateEvent(raw);
+      if (event === null || event instanceof InvalidEventError || event.status === 'cancelled') return null;
+      return event;
+    } catch (error) {
+      this.ports.log.warn(`could not read event ${eventId} to make its conference again`, {
+        error: describeError(error),
+      });
+      return undefined;
+    }
+  }
+
+  /** The record that leads a split's conference (not this part's), in any of the user's calendars, or null. */
+  private leadingPartOf(
+    conferenceId: string,
+    besides: string,
+  ): { calendarId: string; eventId: string } | null {
+    for (const calendarId of [
+      this.calendarId,
+      ...this.state.calendarIds().filter((id) => id !== this.calendarId),
+    ]) {
+      const state = calendarId === this.calendarId ? this.cal : this.state.peek(calendarId);
+      for (const record of state.records.values()) {
+        if (
+          record.conferenceId === conferenceId &&
+          record.eventId !== '' &&
+          record.eventId !== besides &&
+          !record.secondary &&
+          record.deletedAt === undefined
+        )
+          return { calendarId, eventId: record.eventId };
+      }
+    }
+    return null;
   }
 
   /**

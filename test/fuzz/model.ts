@@ -515,6 +515,9 @@ export function runSequence(actions: Action[]): string[] | null {
           engine.patch(t.owner, t.calendarId, t.eventId, {
             summary: `${(e as { summary?: string }).summary ?? ''}.`,
           });
+          // The edit fires the trigger, as any edit does: an edit undone before any run saw it would net to no
+          // change, and a loss without a visible change is not something the add-on can notice.
+          fire();
         } catch {
           // gone
         }
