@@ -24,7 +24,7 @@ import {
   settle,
   settleRecreate,
 } from './applyAction';
-import { clampNotes, fieldsFromEvent } from './conferenceFields';
+import { clampNotes, diffFields, fieldsFromEvent, hasChanges } from './conferenceFields';
 import {
   CalendarApiError,
   describeError,
@@ -939,6 +939,11 @@ class SyncRun {
         ) {
           // The same recovery for an occurrence change: the series is made again from its master event.
           const recreate = this.recreateSeries(step);
+          if (recreate === 'moved') {
+            // The series went to another calendar with its record: the change is made there.
+            this.finish(step.event, 'unchanged');
+            return;
+          }
           if (recreate) {
             again.push(recreate);
             return;
@@ -1073,7 +1078,16 @@ class SyncRun {
       const where = calendarId === this.calendarId ? this.cal : this.state.edit(calendarId);
       if (conference) {
         const lost = where.records.get(eventKey(eventId))?.conferenceId;
+        const wasUnsure = where.records.get(eventKey(eventId))?.recreateUnsure === true;
         settleRecreate(where, eventId, wanted, conference, this.ports.log);
+        if (wasUnsure && hasChanges(diffFields(conference, wanted))) {
+          // The key found the conference an unanswered create made, as it was then (the body is ignored): the
+          // event's fields are sent again, read afresh.
+          const record = where.records.get(eventKey(eventId));
+          if (record) putRecord(where, { ...record, eventId, digest: '' });
+          if (calendarId === this.calendarId) this.followUps.add(eventId);
+          else this.readAgainThere(calendarId, eventId, 'its conference was made again with older fields');
+        }
         this.writeBack(eventId, conference, etag, calendarId);
         // A conference the provider lost (not one the add-on deleted: a copy's, a restored event's) may be shared
         // by the parts of a split.
@@ -1285,7 +1299,7 @@ class SyncRun {
   }
 
   /** A step that recreates the lost conference of the occurrence's series from its master event, or null. */
-  private recreateSeries(step: Step): Step | null {
+  private recreateSeries(step: Step): Step | 'moved' | null {
     const action = step.action;
     if (action.kind !== 'occurrence' && action.kind !== 'clear-occurrence') return null;
     const masterId = action.master.eventId;
@@ -1309,6 +1323,18 @@ class SyncRun {
     }
     const master = this.readLive(this.calendarId, masterId);
     if (master === undefined || master === null) return null;
+    if (isAttendeeCopy(master)) {
+      // Only an attendee's copy is left here: the series moved; its new calendar makes the conference again.
+      try {
+        const record = this.cal.records.get(eventKey(masterId));
+        return record && this.handOverIfMoved({ ...record, eventId: masterId }) ? 'moved' : null;
+      } catch (error) {
+        this.ports.log.warn(`could not look for where event ${masterId} went`, {
+          error: describeError(error),
+        });
+        return null;
+      }
+    }
     if (action.master.secondary) {
       // No part leads any more: the series does.
       const record = this.cal.records.get(eventKey(masterId));

@@ -1007,6 +1007,9 @@ export class CalendarEngine {
     ).minus({ days: 1 });
     const oldLines = master.data.recurrence!;
     const newId = `${master.id}_R${occ.date ? dateSuffix(occ.date) : timedSuffix(occ.startMs).slice(0, -1)}`;
+    // The same split made twice (the series extended again, then cut at the same occurrence): the id is taken.
+    // Refused before anything changes, so a failed split leaves the old series whole (not checked against Google).
+    if (cal.byId.has(newId)) throw Errors.duplicate();
     const newStart = this.occurrenceTimes(master, occ);
     const body: Record<string, any> = {
       ...clone(master.data),
