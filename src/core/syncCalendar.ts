@@ -1138,6 +1138,9 @@ class SyncRun {
     if (madeFor !== step.event.id && madeFor !== seriesIdOfSplit(step.event.id)) {
       return this.giveCopyItsOwn(step, shown, madeFor);
     }
+    // A part of a split that starts later leads it (both parts may have moved here, this one last): this one follows.
+    const lead = this.leadingPartOf(conference.id, step.event.id);
+    const follows = lead !== null && splitStart(lead.eventId) > splitStart(step.event.id);
     // An empty digest differs from any fields: the plan below sends them all.
     putRecord(this.cal, {
       calendarId: this.calendarId,
@@ -1147,6 +1150,7 @@ class SyncRun {
       lastEnd: null,
       occurrences: {},
       attached: true,
+      ...(follows ? { secondary: true } : {}),
     });
     // A later part of a split leads: the part it was cut from, wherever its record is (it may have moved to
     // another of the user's calendars first), only follows.
@@ -1293,7 +1297,9 @@ class SyncRun {
       leadCalendar = this.calendarId;
     }
     const wanted = lead === step.event ? action.wanted : fieldsFromEvent(lead);
-    const recreating = { eventId: lead.id, wanted, ...etagOf(lead), calendarId: leadCalendar };
+    // An attendee's copy's etag is no write precondition: the write-back reads the event and finds where it went.
+    const etag = isAttendeeCopy(lead) ? {} : etagOf(lead);
+    const recreating = { eventId: lead.id, wanted, ...etag, calendarId: leadCalendar };
     const state = leadCalendar === this.calendarId ? this.cal : this.state.peek(leadCalendar);
     return { ...step, call: recreateCall(state, lead.id, wanted), recreate: true, recreating, sends: 0 };
   }
@@ -1313,7 +1319,7 @@ class SyncRun {
         const recreating = {
           eventId: lead.eventId,
           wanted,
-          ...etagOf(leadEvent),
+          ...(isAttendeeCopy(leadEvent) ? {} : etagOf(leadEvent)),
           calendarId: lead.calendarId,
         };
         const state = lead.calendarId === this.calendarId ? this.cal : this.state.peek(lead.calendarId);
