@@ -68,7 +68,13 @@ export function prepare(state: CalendarState, action: SyncAction, log: LogPort):
       );
       const leaderId =
         leader === undefined ? '' : leader[0] === fromKey ? action.from.eventId : leader[1].eventId;
-      const leads = leader === undefined || splitStart(leaderId) < splitStart(action.eventId);
+      // A leader read back from storage has no id: a part cut from a following part starts before it.
+      const leads =
+        leader === undefined
+          ? action.leaderElsewhere !== true
+          : leaderId === ''
+            ? !action.from.secondary
+            : splitStart(leaderId) < splitStart(action.eventId);
       if (leads && leader !== undefined && leader[0] !== fromKey)
         putRecord(state, { ...leader[1], eventId: leaderId, secondary: true });
       putRecord(state, { ...attachedCopy(action.from), eventId: action.from.eventId, secondary: true });

@@ -72,6 +72,8 @@ export type SyncAction =
        * provider lost and the add-on has since replaced. The new conference is written onto it.
        */
       shows?: string;
+      /** Cut from a part that follows while a part in another of the user's calendars leads (syncCalendar). */
+      leaderElsewhere?: boolean;
     }
   /**
    * A secondary part of a split changed: it sends none of its fields (the leading part owns them), but asks the
@@ -223,12 +225,20 @@ function planOwnEvent(
   // The user switched to another solution (Meet, another add-on) or another conference of ours.
   if (!carries) return remove('conference-replaced');
   // Shown again (undo, restore, a move back): the pending deletion is withdrawn.
-  if (record.pendingDeletion !== undefined && !record.secondary) return planFieldUpdate(event, record, true);
+  // Past the grace period a deletion may have been sent and gone unanswered (a timeout, a 5xx): the fields are
+  // sent again, so that a conference the provider deleted meanwhile is made again (a PATCH answered 404).
+  if (record.pendingDeletion !== undefined && !record.secondary) {
+    const update = planFieldUpdate(event, record, true);
+    return update.kind === 'update' && isDeletionDue(record, nowMs, options)
+      ? { ...update, changed: true }
+      : update;
+  }
   // A secondary part of a split series sends its occurrences only; the leading part owns the fields. Its own
   // change is the one chance to notice that the provider lost the conference: checked, not sent.
   if (record.secondary) {
     const wanted = fieldsFromEvent(event);
-    if (fieldsDigest(wanted) !== record.digest) return { kind: 'check', eventId: event.id, record, wanted };
+    if (fieldsDigest(wanted) !== record.digest || isDeletionDue(record, nowMs, options))
+      return { kind: 'check', eventId: event.id, record, wanted };
     // Shown again: the pending deletion is withdrawn (an update that sends nothing).
     if (record.pendingDeletion !== undefined)
       return { kind: 'update', eventId: event.id, record, wanted, changed: false };

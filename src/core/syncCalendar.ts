@@ -392,10 +392,28 @@ class SyncRun {
   private handOverIfMoved(record: ConferenceRecord): boolean {
     const calendarId = this.findMovedCopy(record.eventId, shownId(record));
     if (calendarId === null) return false;
+    const there = this.state.edit(calendarId);
+    // A tombstone follows only to a calendar that has no record of the event (its revive is made there).
+    if (record.deletedAt !== undefined && there.records.has(eventKey(record.eventId))) return false;
     const { pendingDeletion: _pending, ...kept } = record;
-    putRecord(this.state.edit(calendarId), { ...kept, calendarId, eventId: record.eventId });
+    putRecord(there, { ...kept, calendarId, eventId: record.eventId });
     this.readAgainThere(calendarId, record.eventId, 'moved here from another calendar');
     forget(this.cal, record.eventId);
+    if (record.recreateUnsure && record.deletedAt === undefined) {
+      // The unanswered create was keyed by this calendar: a retry from there finds another. A tombstone here has
+      // the conference it may have made looked up and deleted (sweepUnansweredRecreates).
+      putRecord(this.cal, {
+        calendarId: this.calendarId,
+        eventId: record.eventId,
+        conferenceId: record.conferenceId,
+        digest: record.digest,
+        lastEnd: null,
+        occurrences: {},
+        attached: true,
+        deletedAt: this.startMs,
+        recreateUnsure: true,
+      });
+    }
     this.ports.log.info('the event moved to another calendar; its conference follows it there', {
       from: this.calendarId,
       to: calendarId,
@@ -492,7 +510,18 @@ class SyncRun {
       const [key, heir] = siblings[0] as [string, ConferenceRecord];
       // An empty digest differs from any fields: the heir's next plan sends them all.
       this.cal.records.set(key, { ...heir, secondary: false, digest: '' });
-      if (heir.eventId !== '') this.followUps.add(heir.eventId);
+      const heirId = heir.eventId !== '' ? heir.eventId : idOfKey(key, record.eventId);
+      if (heirId !== null) {
+        // Durably: a provider that fails the follow-up's PATCH leaves it to a later run.
+        this.cal.retries.set(heirId, {
+          calendarId: this.calendarId,
+          eventId: heirId,
+          attempts: 0,
+          notBefore: new Date(this.startMs).toISOString(),
+          lastError: 'leads its split series now',
+        });
+        this.followUps.add(heirId);
+      }
     }
     this.ports.log.info(
       'a part of a split series went; the conference stays with the part still showing it',
@@ -812,6 +841,8 @@ class SyncRun {
         this.knewConference(shown)
       )
         this.movedCopies.set(event.id, shown);
+      if (action.kind === 'adopt-split' && action.from.secondary && this.leadsElsewhere(action.from))
+        action.leaderElsewhere = true;
       const call = prepare(this.cal, action, this.ports.log);
       if (call === null) {
         this.finish(event, settle(this.cal, action));
@@ -827,6 +858,24 @@ class SyncRun {
       this.onPermanentError(event, error);
       return null;
     }
+  }
+
+  /** Whether a part in another of the user's calendars leads this record's conference (events.move of a part). */
+  private leadsElsewhere(record: ConferenceRecord): boolean {
+    return this.state
+      .calendarIds()
+      .some(
+        (id) =>
+          id !== this.calendarId &&
+          [...this.state.peek(id).records.values()].some(
+            (r) =>
+              r.conferenceId === record.conferenceId &&
+              !r.secondary &&
+              r.attached &&
+              r.deletedAt === undefined &&
+              r.pendingDeletion === undefined,
+          ),
+      );
   }
 
   /** What of the event had to be cut to fit the provider's limits goes to the log (the rest is sent as it is). */
@@ -1753,4 +1802,14 @@ function keyRejectedMessage(error: ProviderError): string {
 
 function stoppedMessage(error: ProviderError): string {
   return isKeyRejection(error) ? keyRejectedMessage(error) : error.message;
+}
+
+/**
+ * The id of a record read back from storage (keys are hashes): one of the series a split part was cut from, in
+ * turn, or null when none matches (a later part whose date is unknown).
+ */
+function idOfKey(key: string, partId: string): string | null {
+  for (let id = seriesIdOfSplit(partId); id !== null; id = seriesIdOfSplit(id))
+    if (eventKey(id) === key) return id;
+  return null;
 }
