@@ -503,8 +503,23 @@ class SyncRun {
       return true;
     }
     forget(this.cal, record.eventId);
-    const leads = siblings.some(([, r]) => !r.secondary);
-    if (!leads) {
+    const leader = siblings.find(([, r]) => !r.secondary);
+    const leadId = leader === undefined ? null : leader[1].eventId || idOfKey(leader[0], record.eventId);
+    if (leader !== undefined && leadId !== null) {
+      // The part that went may have been the one to notice that the provider lost the conference (its change was
+      // to check it): the leading part sends its fields again, which makes a lost conference again (404).
+      const [key, lead] = leader;
+      this.cal.records.set(key, { ...lead, digest: '' });
+      this.cal.retries.set(leadId, {
+        calendarId: this.calendarId,
+        eventId: leadId,
+        attempts: 0,
+        notBefore: new Date(this.startMs).toISOString(),
+        lastError: 'a part of its split series went',
+      });
+      this.followUps.add(leadId);
+    }
+    if (leader === undefined) {
       // The part that starts last holds the meetings still to come: it leads.
       siblings.sort(([, a], [, b]) => splitStart(b.eventId).localeCompare(splitStart(a.eventId)));
       const [key, heir] = siblings[0] as [string, ConferenceRecord];

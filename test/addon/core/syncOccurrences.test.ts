@@ -187,7 +187,9 @@ describe('occurrences', () => {
     w.provider.resetCalls();
     w.calendar.remove(CAL, MASTER);
     expect(w.sync()).toMatchObject({ deleted: 0 });
-    expect(w.provider.calls).toEqual([]);
+    // No deletion; the leading part sends its own fields once more (a conference lost meanwhile is made again).
+    expect(w.provider.calls.map((c) => c.method)).not.toContain('delete');
+    expect(w.provider.get(conferenceId)).toMatchObject({ startTime: '2025-03-27T07:30:00-05:00' });
 
     // The continuing series is ours: its edits reach the conference, and deleting it deletes the conference.
     w.calendar.put(CAL, continuation().titled('Dishes, new rota').build());
@@ -195,6 +197,31 @@ describe('occurrences', () => {
     w.calendar.remove(CAL, later);
     expect(w.sync()).toMatchObject({ deleted: 1 });
     expect(w.provider.get(conferenceId)).toBeUndefined();
+  });
+
+  it('a split part that goes while the provider has lost the conference: the leading part makes it again', () => {
+    const w = makeWorld();
+    const conferenceId = w.givenOurEvent(series());
+    const later = `${MASTER}_R20250327T123000`;
+    w.calendar.put(
+      CAL,
+      series().recurring('RRULE:FREQ=DAILY;UNTIL=20250327T045959Z').withOurConference(conferenceId).build(),
+    );
+    const continuation = series()
+      .withId(later)
+      .timed('2025-03-27T07:30:00-05:00', '2025-03-27T08:15:00-05:00')
+      .withOurConference(conferenceId);
+    w.calendar.put(CAL, continuation.build());
+    expect(w.sync()).toMatchObject({ failures: [] });
+
+    // The provider loses it; the only change is the earlier part's deletion (the later part is not edited).
+    w.provider.deleteOnProviderSide(conferenceId);
+    w.calendar.remove(CAL, MASTER);
+    expect(w.sync()).toMatchObject({ failures: [] });
+
+    const shown = (w.calendar.peek(CAL, later)?.['conferenceData'] as { conferenceId?: string }).conferenceId;
+    expect(shown).not.toBe(conferenceId);
+    expect(w.provider.get(shown as string)).toMatchObject({ startTime: '2025-03-27T07:30:00-05:00' });
   });
 
   it('an _R series carrying another conference is not taken for a continuation of ours', () => {
