@@ -4,7 +4,7 @@
  * outside jest (`npm run fuzz -- --seed=… --path=…`); `npm run fuzz` runs many more sequences, `--all` every action.
  */
 import fc from 'fast-check';
-import { actionsArbitrary, runSequence, SUPPORTED_KINDS } from './model';
+import { type Action, actionsArbitrary, runSequence, SUPPORTED_KINDS } from './model';
 
 const RUNS = 1000;
 const SEED = 20270301;
@@ -30,5 +30,69 @@ describe('model-based test (SUPPORTED actions)', () => {
       );
     }
     expect(result.numRuns).toBe(RUNS);
+  });
+});
+
+/**
+ * Counterexamples the model-based test once found, replayed as they were shrunk: each broke an invariant before
+ * the fix named in its title.
+ */
+const FOUND: Array<[string, Action[]]> = [
+  [
+    "a split's leading part drops the conference during a rate limit: the earlier part leads, and its times reach the conference",
+    [
+      { t: 'create', user: 'alice@example.com', guests: [], day: 3, hour: 6, recurring: true },
+      { t: 'split', ev: 0, k: 0 },
+      { t: 'removeConference', ev: 15 },
+      { t: 'providerFaults', faults: ['rate-limited'] },
+      { t: 'wait', minutes: 59 },
+      { t: 'replaceConference', ev: 9 },
+    ],
+  ],
+  [
+    'a split part moved to another calendar and split again: the part that starts last keeps leading',
+    [
+      { t: 'create', user: 'alice@example.com', guests: [], day: 3, hour: 6, recurring: true },
+      { t: 'split', ev: 0, k: 1 },
+      { t: 'moveCalendar', ev: 0 },
+      { t: 'split', ev: 0, k: 0 },
+    ],
+  ],
+  [
+    'a restore after a deletion that went unanswered: the conference is made again and written onto the event',
+    [
+      { t: 'create', user: 'alice@example.com', guests: [], day: 3, hour: 6, recurring: false },
+      { t: 'providerFaults', faults: ['rate-limited', 'timeout'] },
+      { t: 'delete', ev: 0 },
+      { t: 'create', user: 'alice@example.com', guests: [], day: 3, hour: 6, recurring: false },
+      { t: 'wait', minutes: 59 },
+      { t: 'restore', ev: 0 },
+    ],
+  ],
+  [
+    'a recreate that went unanswered, then the event moved: no conference is left at the provider without an event',
+    [
+      { t: 'create', user: 'alice@example.com', guests: [], day: 3, hour: 6, recurring: false },
+      { t: 'providerFaults', faults: ['timeout', 'timeout', 'rate-limited'] },
+      { t: 'lose', ev: 0 },
+      { t: 'moveCalendar', ev: 0 },
+      { t: 'title', ev: 0, title: 'A' },
+    ],
+  ],
+  [
+    'a split part that goes while a check of the lost conference was cut short: the leading part makes it again',
+    [
+      { t: 'create', user: 'alice@example.com', guests: [], day: 3, hour: 6, recurring: true },
+      { t: 'split', ev: 0, k: 0 },
+      { t: 'providerFaults', faults: ['rate-limited'] },
+      { t: 'lose', ev: 0 },
+      { t: 'removeConference', ev: 0 },
+    ],
+  ],
+];
+
+describe('model-based test: counterexamples found before', () => {
+  it.each(FOUND)('%s', (_name, actions) => {
+    expect(runSequence(actions)).toBeNull();
   });
 });
