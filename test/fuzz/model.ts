@@ -85,11 +85,6 @@ export const ALL_KINDS: ActionKind[] = [
   'wait',
 ];
 
-/** What the current core is expected to meet (each exclusion checked by running it; see the report). */
-export const SUPPORTED_KINDS: ActionKind[] = ALL_KINDS.filter(
-  (k) => !['restore', 'duplicate', 'moveCalendar', 'lose', 'split'].includes(k),
-);
-
 const user = fc.constantFrom<User>(...USERS);
 const organizer = fc.constantFrom<User>('alice@example.com', 'carol@example.com', 'bob@example.com');
 const guests = fc.subarray<User>([...USERS]);
