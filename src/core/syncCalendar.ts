@@ -519,7 +519,8 @@ class SyncRun {
       });
       this.followUps.add(leadId);
     }
-    if (leader === undefined) {
+    // A part in another calendar may lead (events.move of a part): then the parts here go on following.
+    if (leader === undefined && !this.leadsElsewhere(record)) {
       // The part that starts last holds the meetings still to come: it leads.
       siblings.sort(([, a], [, b]) => splitStart(b.eventId).localeCompare(splitStart(a.eventId)));
       const [key, heir] = siblings[0] as [string, ConferenceRecord];

@@ -89,6 +89,17 @@ const FOUND: Array<[string, Action[]]> = [
       { t: 'removeConference', ev: 0 },
     ],
   ],
+  [
+    "a series split twice, its last part moved to another calendar, the first part's conference replaced: the moved part keeps leading",
+    [
+      { t: 'create', user: 'alice@example.com', guests: [], day: 3, hour: 6, recurring: true },
+      { t: 'split', ev: 0, k: 0 },
+      { t: 'duplicate', ev: 0 },
+      { t: 'split', ev: 10, k: 0 },
+      { t: 'moveCalendar', ev: 7 },
+      { t: 'replaceConference', ev: 0 },
+    ],
+  ],
 ];
 
 describe('model-based test: counterexamples found before', () => {
