@@ -219,7 +219,9 @@ describe('occurrences', () => {
     w.calendar.remove(CAL, MASTER);
     expect(w.sync()).toMatchObject({ failures: [] });
 
-    const shown = (w.calendar.peek(CAL, later)?.['conferenceData'] as { conferenceId?: string }).conferenceId;
+    const shownEvent = w.calendar.peek(CAL, later);
+    const shown = (shownEvent?.['conferenceData'] as { conferenceId?: string } | undefined)?.conferenceId;
+    expect(shown).toBeDefined();
     expect(shown).not.toBe(conferenceId);
     expect(w.provider.get(shown as string)).toMatchObject({ startTime: '2025-03-27T07:30:00-05:00' });
   });
