@@ -1180,6 +1180,17 @@ class SyncRun {
     // A split part that showed the id the provider lost gets the conference that replaced it.
     if (step.action.kind === 'adopt-split' && step.action.shows !== undefined && conference)
       this.writeBack(step.event.id, conference, step.event.etag);
+    // A part adopted that way whose run was cut before its call was answered still shows the old id: written now.
+    else if (
+      step.action.kind === 'update' &&
+      conference !== undefined &&
+      step.action.record.eventConferenceId !== undefined &&
+      step.action.record.eventConferenceId !== conference.id &&
+      step.event.conference?.conferenceId === step.action.record.eventConferenceId &&
+      seriesIdOfSplit(step.event.id) !== null &&
+      !isAttendeeCopy(step.event)
+    )
+      this.writeBack(step.event.id, conference, step.event.etag);
     return null;
   }
 

@@ -39,6 +39,17 @@ describe('model-based test (every action kind)', () => {
  */
 const FOUND: Array<[string, Action[]]> = [
   [
+    'a copy split before its own conference was made: the later part, adopted by a run cut before its call, shows the new conference',
+    [
+      { t: 'create', user: 'alice@example.com', guests: [], day: 3, hour: 6, recurring: true },
+      { t: 'cut' },
+      { t: 'duplicate', ev: 0 },
+      { t: 'cut' },
+      { t: 'split', ev: 21, k: 0 },
+      { t: 'contention' },
+    ],
+  ],
+  [
     "a split's leading part drops the conference during a rate limit: the earlier part leads, and its times reach the conference",
     [
       { t: 'create', user: 'alice@example.com', guests: [], day: 3, hour: 6, recurring: true },
