@@ -1177,20 +1177,18 @@ class SyncRun {
       return null;
     }
     this.finish(step.event, settle(this.cal, step.action));
-    // A split part that showed the id the provider lost gets the conference that replaced it.
-    if (step.action.kind === 'adopt-split' && step.action.shows !== undefined && conference)
-      this.writeBack(step.event.id, conference, step.event.etag);
-    // A part adopted that way whose run was cut before its call was answered still shows the old id: written now.
-    else if (
-      step.action.kind === 'update' &&
-      conference !== undefined &&
-      step.action.record.eventConferenceId !== undefined &&
-      step.action.record.eventConferenceId !== conference.id &&
-      step.event.conference?.conferenceId === step.action.record.eventConferenceId &&
-      seriesIdOfSplit(step.event.id) !== null &&
-      !isAttendeeCopy(step.event)
-    )
-      this.writeBack(step.event.id, conference, step.event.etag);
+    // A split part that shows the id its conference replaced gets the new one written onto it: when adopted, or
+    // at a later update (the run that adopted it was cut before its call was answered).
+    const action = step.action;
+    const showsReplacedId =
+      action.kind === 'adopt-split'
+        ? action.shows !== undefined
+        : action.kind === 'update' &&
+          seriesIdOfSplit(step.event.id) !== null &&
+          !isAttendeeCopy(step.event) &&
+          action.record.eventConferenceId !== conference?.id &&
+          step.event.conference?.conferenceId === action.record.eventConferenceId;
+    if (conference && showsReplacedId) this.writeBack(step.event.id, conference, step.event.etag);
     return null;
   }
 
